@@ -1,0 +1,258 @@
+using Lute.Contracts;
+using YamlDotNet.RepresentationModel;
+
+namespace Lute.Host.Configuration;
+
+/// <summary>Finds and reads plugins.yaml; without one, the embedded defaults apply.</summary>
+public static class HostConfigurationLoader
+{
+    /// <summary>The environment variable that names plugins.yaml.</summary>
+    public const string ConfigVariable = "LUTE_CONFIG";
+
+    private static readonly string[] Keys =
+        ["directory", "default_executor", "store", "logs", "plugins", "hooks", "console_task_output", "drain_timeout", "max_message_bytes"];
+
+    private static readonly string[] PluginKeys = ["name", "sha256", "enabled", "settings"];
+    private static readonly string[] HookKeys = ["use", "on", "tasks", "timeout", "critical", "settings"];
+
+    /// <summary>
+    /// Reads the configuration: <paramref name="explicitPath"/> if given, else <c>$LUTE_CONFIG</c>, else
+    /// <c>plugins.yaml</c> in the current directory, else the embedded defaults.
+    /// </summary>
+    /// <param name="explicitPath">A path from the command line, or null.</param>
+    public static HostConfiguration Load(string? explicitPath)
+    {
+        var path = explicitPath ?? System.Environment.GetEnvironmentVariable(ConfigVariable);
+        if (string.IsNullOrEmpty(path))
+        {
+            path = File.Exists("plugins.yaml") ? "plugins.yaml" : null;
+        }
+
+        if (path is null)
+        {
+            return Defaults();
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot read the plugin configuration '{path}': {e.Message}", e);
+        }
+
+        return Parse(path, text);
+    }
+
+    /// <summary>The embedded defaults: plugins next to the host, the local executor, a per-user SQLite store.</summary>
+    public static HostConfiguration Defaults()
+    {
+        var data = System.Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        if (string.IsNullOrEmpty(data))
+        {
+            data = Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".local", "share");
+        }
+
+        var home = Path.Combine(data, "lute");
+        return new HostConfiguration
+        {
+            PluginDirectory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "plugins")),
+            StorePath = Path.Combine(home, "lute.db"),
+            LogDirectory = Path.Combine(home, "logs"),
+        };
+    }
+
+    /// <summary>Parses plugins.yaml; relative paths in it are relative to the file's folder.</summary>
+    /// <param name="path">The file's path, for messages and relative paths.</param>
+    /// <param name="text">The YAML text.</param>
+    public static HostConfiguration Parse(string path, string text)
+    {
+        var defaults = Defaults();
+        var (yaml, root) = YamlNodes.Load(path, text);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var config = defaults with { SourcePath = Path.GetFullPath(path) };
+        if (root is null || yaml.IsNull(root))
+        {
+            return config;
+        }
+
+        var logsSet = false;
+        foreach (var (key, _, value) in yaml.Entries(yaml.Mapping(root, "plugins.yaml"), "plugins.yaml", Keys))
+        {
+            var field = $"'{key}'";
+            switch (key)
+            {
+                case "directory":
+                    config = config with { PluginDirectory = Resolve(folder, yaml.Scalar(value, field)) };
+                    break;
+                case "default_executor":
+                    config = config with { DefaultExecutor = yaml.Scalar(value, field) };
+                    break;
+                case "store":
+                    config = config with { StorePath = ReadStore(yaml, value, folder) };
+                    break;
+                case "logs":
+                    config = config with { LogDirectory = Resolve(folder, yaml.Scalar(value, field)) };
+                    logsSet = true;
+                    break;
+                case "plugins":
+                    config = config with { Plugins = ReadPlugins(yaml, value) };
+                    break;
+                case "hooks":
+                    config = config with { Hooks = ReadHooks(yaml, value) };
+                    break;
+                case "console_task_output":
+                    config = config with { ConsoleTaskOutput = yaml.Boolean(value, field) };
+                    break;
+                case "drain_timeout":
+                    config = config with { DrainTimeout = yaml.Duration(value, field) };
+                    break;
+                default:
+                    config = config with { MaxMessageBytes = yaml.PositiveInt(value, field) };
+                    break;
+            }
+        }
+
+        if (!logsSet)
+        {
+            config = config with { LogDirectory = Path.Combine(Path.GetDirectoryName(config.StorePath)!, "logs") };
+        }
+
+        return config;
+    }
+
+    private static string ReadStore(YamlNodes yaml, YamlNode value, string folder)
+    {
+        if (value is YamlScalarNode)
+        {
+            return Resolve(folder, yaml.Scalar(value, "'store'"));
+        }
+
+        string? path = null;
+        foreach (var (key, _, v) in yaml.Entries(yaml.Mapping(value, "'store'"), "'store'", ["path"]))
+        {
+            path = yaml.Scalar(v, $"'store' '{key}'");
+        }
+
+        return path is null ? throw yaml.Error(value, "'store' needs a 'path'") : Resolve(folder, path);
+    }
+
+    private static List<PluginEntry> ReadPlugins(YamlNodes yaml, YamlNode node)
+    {
+        var list = new List<PluginEntry>();
+        if (yaml.IsNull(node))
+        {
+            return list;
+        }
+
+        foreach (var item in yaml.Sequence(node, "'plugins'").Children)
+        {
+            string? name = null;
+            string? sha = null;
+            var enabled = true;
+            var settings = new Dictionary<string, string>();
+            foreach (var (key, _, value) in yaml.Entries(yaml.Mapping(item, "a plugin entry"), "a plugin entry", PluginKeys))
+            {
+                switch (key)
+                {
+                    case "name":
+                        name = yaml.Scalar(value, "a plugin's 'name'");
+                        break;
+                    case "sha256":
+                        sha = yaml.Scalar(value, "a plugin's 'sha256'").Trim().ToLowerInvariant();
+                        if (sha.Length != 64 || !sha.All(char.IsAsciiHexDigit))
+                        {
+                            throw yaml.Error(value, "'sha256' must be 64 hexadecimal digits (the output of sha256sum on the plugin's main .dll)");
+                        }
+
+                        break;
+                    case "enabled":
+                        enabled = yaml.Boolean(value, "a plugin's 'enabled'");
+                        break;
+                    default:
+                        settings = yaml.Flatten(value, "a plugin's 'settings'");
+                        break;
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw yaml.Error(item, "a plugin entry needs a 'name' (the plugin's folder name)");
+            }
+
+            list.Add(new PluginEntry(name, sha, enabled, new PluginSettings(settings), yaml.At(item)));
+        }
+
+        return list;
+    }
+
+    private static List<HookBinding> ReadHooks(YamlNodes yaml, YamlNode node)
+    {
+        var list = new List<HookBinding>();
+        if (yaml.IsNull(node))
+        {
+            return list;
+        }
+
+        foreach (var item in yaml.Sequence(node, "'hooks'").Children)
+        {
+            string? use = null;
+            HashSet<string>? on = null;
+            var binding = new HookBinding { Use = string.Empty, On = new HashSet<string>(), Location = yaml.At(item) };
+            foreach (var (key, _, value) in yaml.Entries(yaml.Mapping(item, "a hook entry"), "a hook entry", HookKeys))
+            {
+                var field = $"a hook's '{key}'";
+                switch (key)
+                {
+                    case "use":
+                        use = yaml.Scalar(value, field);
+                        break;
+                    case "on":
+                        on = [];
+                        foreach (var (name, at) in yaml.TextList(value, field))
+                        {
+                            if (!HookEvents.All.Contains(name))
+                            {
+                                throw yaml.Error(at, $"unknown event '{name}'; events are: {string.Join(", ", HookEvents.All)}");
+                            }
+
+                            on.Add(name);
+                        }
+
+                        break;
+                    case "tasks":
+                        binding = binding with { Tasks = yaml.TextList(value, field).Select(v => v.Value).ToHashSet() };
+                        break;
+                    case "timeout":
+                        binding = binding with { Timeout = yaml.Duration(value, field) };
+                        break;
+                    case "critical":
+                        binding = binding with { Critical = yaml.Boolean(value, field) };
+                        break;
+                    default:
+                        binding = binding with { Settings = new PluginSettings(yaml.Flatten(value, field)) };
+                        break;
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(use))
+            {
+                throw yaml.Error(item, "a hook entry needs 'use: HOOK-NAME' (see 'lute plugins' for the names)");
+            }
+
+            list.Add(binding with { Use = use, On = on ?? new HashSet<string> { HookEvents.Any } });
+        }
+
+        return list;
+    }
+
+    private static string Resolve(string folder, string path)
+    {
+        var expanded = path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
+        return Path.GetFullPath(Path.Combine(folder, expanded));
+    }
+}

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Lute.Host.Store;
+
+/// <summary>Source-generated JSON for what the host stores and sends (no reflection at run time).</summary>
+[JsonSourceGenerationOptions(WriteIndented = false)]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(SortedDictionary<string, string>))]
+[JsonSerializable(typeof(SortedDictionary<string, string?>))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class HostJson : JsonSerializerContext;

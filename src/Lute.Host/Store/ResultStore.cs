@@ -1,0 +1,358 @@
+using System.Globalization;
+using Lute.Contracts;
+using Microsoft.Data.Sqlite;
+
+namespace Lute.Host.Store;
+
+/// <summary>
+/// The SQLite result store: one row per run, inserted when the run starts and updated when it ends, so a run whose
+/// runner died is still visible. WAL mode and a busy timeout let many <c>lute run</c> processes share one file;
+/// every statement uses parameters.
+/// </summary>
+public sealed class ResultStore : IDisposable
+{
+    private static readonly string[] Migrations =
+    [
+        // 1: the runs table.
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            task TEXT NOT NULL,
+            task_file TEXT,
+            executor TEXT NOT NULL,
+            experiment TEXT,
+            experiment_run TEXT,
+            status TEXT NOT NULL,
+            exit_code INTEGER,
+            signal INTEGER,
+            reason TEXT,
+            launch_failed INTEGER NOT NULL DEFAULT 0,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            host TEXT NOT NULL,
+            runner_pid INTEGER NOT NULL,
+            task_pid INTEGER,
+            command TEXT NOT NULL,
+            parameters TEXT NOT NULL,
+            environment TEXT NOT NULL,
+            summary TEXT,
+            payload TEXT,
+            metadata TEXT,
+            details TEXT,
+            communicators TEXT,
+            log_path TEXT,
+            work_dir TEXT
+        );
+        CREATE INDEX runs_by_task ON runs (task, id);
+        CREATE INDEX runs_by_status ON runs (status);
+        """,
+    ];
+
+    private readonly SqliteConnection _connection;
+
+    private ResultStore(string path, SqliteConnection connection)
+    {
+        Path = path;
+        _connection = connection;
+    }
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int SchemaVersion => Migrations.Length;
+
+    /// <summary>The store's file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (creating and migrating if needed) the store at <paramref name="path"/>.</summary>
+    /// <param name="path">The SQLite file.</param>
+    /// <param name="cancellationToken">Cancels the opening.</param>
+    /// <exception cref="StoreException">The file cannot be opened, is not a result store, or is newer than this build.</exception>
+    public static async Task<ResultStore> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            var builder = new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = false,
+                DefaultTimeout = 60,
+            };
+            connection = new SqliteConnection(builder.ToString());
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "PRAGMA busy_timeout = 60000;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
+            var store = new ResultStore(path, connection);
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch (SqliteException e)
+        {
+            connection?.Dispose();
+            throw new StoreException($"cannot open the result store '{path}': {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            connection?.Dispose();
+            throw new StoreException($"cannot open the result store '{path}': {e.Message}", e);
+        }
+        catch
+        {
+            connection?.Dispose();
+            throw;
+        }
+    }
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var version = await UserVersionAsync(cancellationToken).ConfigureAwait(false);
+        if (version == Migrations.Length)
+        {
+            return;
+        }
+
+        if (version > Migrations.Length)
+        {
+            throw new StoreException(
+                $"the result store '{Path}' has schema version {version}, newer than this build's {Migrations.Length}; upgrade lute");
+        }
+
+        // BEGIN IMMEDIATE: concurrent first runs wait for each other instead of migrating twice.
+        await using var transaction = _connection.BeginTransaction(deferred: false);
+        version = await UserVersionAsync(cancellationToken).ConfigureAwait(false);
+        if (version == 0)
+        {
+            await using var check = _connection.CreateCommand();
+            check.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%';";
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+            {
+                throw new StoreException($"'{Path}' is an SQLite file but not a result store (it has tables and no schema version); name another file");
+            }
+        }
+
+        for (var next = version; next < Migrations.Length; next++)
+        {
+            await ExecuteAsync(_connection, Migrations[next], cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(_connection, $"PRAGMA user_version = {next + 1};", cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> UserVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Records a new run as Pending and returns its id.</summary>
+    /// <param name="run">What is known before launch.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public async Task<long> InsertAsync(NewRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return await GuardAsync("record the run", async () =>
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO runs (task, task_file, executor, experiment, experiment_run, status, started_at, host,
+                                  runner_pid, command, parameters, environment, work_dir)
+                VALUES ($task, $file, $executor, $experiment, $run, $status, $started, $host, $pid, $command,
+                        $parameters, $environment, $work_dir)
+                RETURNING id;
+                """;
+            Add(command, "$task", run.Task);
+            Add(command, "$file", run.TaskFile);
+            Add(command, "$executor", run.Executor);
+            Add(command, "$experiment", run.Experiment);
+            Add(command, "$run", run.ExperimentRun);
+            Add(command, "$status", RunStatus.Pending.ToString());
+            Add(command, "$started", Format(run.StartedAt));
+            Add(command, "$host", run.Host);
+            Add(command, "$pid", run.RunnerPid);
+            Add(command, "$command", run.Command);
+            Add(command, "$parameters", run.Parameters);
+            Add(command, "$environment", run.Environment);
+            Add(command, "$work_dir", run.WorkDirectory);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Records that the run's process is running.</summary>
+    /// <param name="id">The run.</param>
+    /// <param name="update">What became known at launch.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public Task MarkRunningAsync(long id, RunningUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return GuardAsync("record the launch", async () =>
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = """
+                UPDATE runs SET status = $status, task_pid = $pid, details = $details, communicators = $communicators,
+                                log_path = $log, environment = $environment
+                WHERE id = $id;
+                """;
+            Add(command, "$status", RunStatus.Running.ToString());
+            Add(command, "$pid", update.TaskPid);
+            Add(command, "$details", update.Details);
+            Add(command, "$communicators", update.Communicators);
+            Add(command, "$log", update.LogPath);
+            Add(command, "$environment", update.Environment);
+            Add(command, "$id", id);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+    }
+
+    /// <summary>Records the run's outcome.</summary>
+    /// <param name="id">The run.</param>
+    /// <param name="final">The outcome.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public Task FinishAsync(long id, FinalUpdate final, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(final);
+        return GuardAsync("record the outcome", async () =>
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = """
+                UPDATE runs SET status = $status, exit_code = $exit, signal = $signal, reason = $reason,
+                                launch_failed = $launch_failed, ended_at = $ended, summary = $summary,
+                                payload = $payload, metadata = $metadata, details = coalesce($details, details),
+                                log_path = coalesce($log, log_path)
+                WHERE id = $id;
+                """;
+            Add(command, "$status", final.Status.ToString());
+            Add(command, "$exit", final.ExitCode);
+            Add(command, "$signal", final.Signal);
+            Add(command, "$reason", final.Reason);
+            Add(command, "$launch_failed", final.LaunchFailed ? 1 : 0);
+            Add(command, "$ended", Format(final.EndedAt));
+            Add(command, "$summary", final.Summary);
+            Add(command, "$payload", final.Payload);
+            Add(command, "$metadata", final.Metadata);
+            Add(command, "$details", final.Details);
+            Add(command, "$log", final.LogPath);
+            Add(command, "$id", id);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+    }
+
+    /// <summary>One run, or null.</summary>
+    /// <param name="id">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<RunRecord?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var list = await QueryAsync("WHERE id = $id", 1, [("$id", id)], cancellationToken).ConfigureAwait(false);
+        return list.Count == 0 ? null : list[0];
+    }
+
+    /// <summary>The latest runs, newest first.</summary>
+    /// <param name="limit">How many at most.</param>
+    /// <param name="task">Only this task's runs, if given.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public Task<IReadOnlyList<RunRecord>> HistoryAsync(int limit, string? task = null, CancellationToken cancellationToken = default) =>
+        task is null
+            ? QueryAsync(string.Empty, limit, [], cancellationToken)
+            : QueryAsync("WHERE task = $task", limit, [("$task", task)], cancellationToken);
+
+    private async Task<IReadOnlyList<RunRecord>> QueryAsync(
+        string where, int limit, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    {
+        return await GuardAsync("read runs", async () =>
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT id, task, task_file, executor, experiment, experiment_run, status, exit_code, signal, reason,
+                       launch_failed, started_at, ended_at, host, runner_pid, task_pid, command, parameters,
+                       environment, summary, payload, metadata, details, communicators, log_path, work_dir
+                FROM runs {where} ORDER BY id DESC LIMIT $limit;
+                """;
+            foreach (var (name, value) in parameters)
+            {
+                Add(command, name, value);
+            }
+
+            Add(command, "$limit", limit);
+            var list = new List<RunRecord>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                list.Add(Read(reader));
+            }
+
+            return (IReadOnlyList<RunRecord>)list;
+        }).ConfigureAwait(false);
+    }
+
+    private static RunRecord Read(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        Task = r.GetString(1),
+        TaskFile = Text(r, 2),
+        Executor = r.GetString(3),
+        Experiment = Text(r, 4),
+        ExperimentRun = Text(r, 5),
+        Status = Enum.TryParse<RunStatus>(r.GetString(6), out var status) ? status : RunStatus.Abandoned,
+        ExitCode = r.IsDBNull(7) ? null : r.GetInt32(7),
+        Signal = r.IsDBNull(8) ? null : r.GetInt32(8),
+        Reason = Text(r, 9),
+        LaunchFailed = r.GetInt64(10) != 0,
+        StartedAt = Parse(r.GetString(11)),
+        EndedAt = r.IsDBNull(12) ? null : Parse(r.GetString(12)),
+        Host = r.GetString(13),
+        RunnerPid = r.GetInt32(14),
+        TaskPid = r.IsDBNull(15) ? null : r.GetInt32(15),
+        Command = r.GetString(16),
+        Parameters = r.GetString(17),
+        Environment = r.GetString(18),
+        Summary = Text(r, 19),
+        Payload = Text(r, 20),
+        Metadata = Text(r, 21),
+        Details = Text(r, 22),
+        Communicators = Text(r, 23),
+        LogPath = Text(r, 24),
+        WorkDirectory = Text(r, 25),
+    };
+
+    private async Task<T> GuardAsync<T>(string action, Func<Task<T>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException($"cannot {action} in the result store '{Path}': {e.Message}", e);
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void Add(SqliteCommand command, string name, object? value) =>
+        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string value) =>
+        DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+}
