@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Lute.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace Lute.Executors.Local;
+
+/// <summary>A task running as a local process group. Disposing it kills whatever is left of the group.</summary>
+internal sealed partial class LocalExecution(Process process, Dictionary<string, string> details, ILogger logger) : IExecution
+{
+    private const int SignalBase = 128;
+    private const int LastSignal = 64;
+    private int _disposed;
+
+    public int ProcessId { get; } = process.Id;
+
+    public Stream StandardOutput => process.StandardOutput.BaseStream;
+
+    public Stream StandardError => process.StandardError.BaseStream;
+
+    public IReadOnlyDictionary<string, string> Details => details;
+
+    public async Task<ProcessExit> WaitForExitAsync(CancellationToken cancellationToken = default)
+    {
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        // .NET reports a process ended by signal N as exit code 128+N, as shells do.
+        var code = process.ExitCode;
+        return code is > SignalBase and <= SignalBase + LastSignal
+            ? new ProcessExit(null, code - SignalBase)
+            : new ProcessExit(code, null);
+    }
+
+    public ValueTask SignalAsync(TaskSignal signal, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!Native.SignalGroup(ProcessId, signal))
+        {
+            LogGroupGone(logger, ProcessId, signal);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            // Whatever the task left behind (children that outlived it) ends with the run.
+            if (Native.SignalGroup(ProcessId, TaskSignal.Kill))
+            {
+                LogLeftovers(logger, ProcessId);
+            }
+
+            process.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Process group {ProcessGroup} is gone; {Signal} not delivered")]
+    private static partial void LogGroupGone(ILogger logger, int processGroup, TaskSignal signal);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "Killed what was left of process group {ProcessGroup}")]
+    private static partial void LogLeftovers(ILogger logger, int processGroup);
+}

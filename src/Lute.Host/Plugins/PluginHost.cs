@@ -1,0 +1,274 @@
+using System.Reflection;
+using Lute.Contracts;
+using Lute.Host.Configuration;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Lute.Host.Plugins;
+
+/// <summary>
+/// Loads every plugin folder in the plugin directory into its own load context (contracts, dependency injection,
+/// logging and options are shared with the host), registers each plugin's components by scanning its own assembly,
+/// and creates components by name. A plugin that cannot be loaded is reported with its cause; the others still load.
+/// </summary>
+public sealed class PluginHost : IDisposable
+{
+    private static readonly Type[] SharedTypes =
+    [
+        typeof(IExecutor), typeof(IServiceCollection), typeof(ServiceProvider), typeof(ILogger), typeof(IOptions<>),
+    ];
+
+    private static readonly Type[] ComponentTypes =
+        [typeof(IExecutor), typeof(IHook), typeof(IRequestHandler), typeof(ITasklet), typeof(ICommunicator)];
+
+    private readonly List<LoadedPlugin> _loaded = [];
+    private readonly Dictionary<(ComponentKind, string), (ComponentInfo Info, LoadedPlugin Plugin)> _components = new();
+
+    private PluginHost(IReadOnlyList<PluginInfo> plugins) => Plugins = plugins;
+
+    /// <summary>Every plugin found, loaded or not, in folder-name order.</summary>
+    public IReadOnlyList<PluginInfo> Plugins { get; private set; }
+
+    /// <summary>Every component of the loaded plugins.</summary>
+    public IEnumerable<ComponentInfo> Components => _components.Values.Select(v => v.Info);
+
+    /// <summary>Loads the plugins in the configured directory.</summary>
+    /// <param name="config">The host configuration.</param>
+    /// <param name="loggerFactory">The host's logging, shared with plugins.</param>
+    public static PluginHost Load(HostConfiguration config, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var host = new PluginHost([]);
+        var infos = new List<PluginInfo>();
+        if (!Directory.Exists(config.PluginDirectory))
+        {
+            host.Plugins = infos;
+            return host;
+        }
+
+        foreach (var folder in Directory.GetDirectories(config.PluginDirectory).Order(StringComparer.Ordinal))
+        {
+            infos.Add(host.LoadOne(folder, config, loggerFactory));
+        }
+
+        foreach (var entry in config.Plugins.Where(e => e.Enabled && infos.All(i => !string.Equals(i.Name, e.Name, StringComparison.OrdinalIgnoreCase))))
+        {
+            infos.Add(new PluginInfo
+            {
+                Name = entry.Name,
+                Directory = Path.Combine(config.PluginDirectory, entry.Name),
+                Error = $"listed in plugins.yaml ({entry.Location}) but there is no folder '{entry.Name}' in {config.PluginDirectory}",
+            });
+        }
+
+        host.Plugins = infos;
+        return host;
+    }
+
+    private PluginInfo LoadOne(string folder, HostConfiguration config, ILoggerFactory loggerFactory)
+    {
+        var name = Path.GetFileName(folder);
+        var info = new PluginInfo { Name = name, Directory = folder };
+        var entry = config.Find(name);
+        if (entry is { Enabled: false })
+        {
+            return info with { Disabled = true };
+        }
+
+        var main = Path.Combine(folder, name + ".dll");
+        if (!File.Exists(main))
+        {
+            return info with { Error = $"the folder has no {name}.dll; a plugin folder holds the plugin's build output, its main assembly named after the folder" };
+        }
+
+        try
+        {
+            var sha = PluginInspector.Sha256(main);
+            info = info with { Sha256 = sha };
+            if (entry?.Sha256 is { } pinned && !string.Equals(pinned, sha, StringComparison.OrdinalIgnoreCase))
+            {
+                return info with { Error = $"SHA-256 mismatch: plugins.yaml ({entry.Location}) pins {pinned}, {name}.dll has {sha}; refusing to load it" };
+            }
+
+            var facts = PluginInspector.Read(main);
+            info = info with { Version = facts.Version, ContractVersion = facts.Contracts is null ? null : $"{facts.Contracts.Major}.{facts.Contracts.Minor}" };
+            if (facts.Contracts is null)
+            {
+                return info with { Error = $"{name}.dll does not reference Lute.Contracts, so it is not a Lute plugin" };
+            }
+
+            if (facts.Contracts.Major != ContractVersion.Major)
+            {
+                return info with
+                {
+                    Error = $"built against contracts {facts.Contracts.Major}.{facts.Contracts.Minor}, but this host implements contracts {ContractVersion.Text}; rebuild the plugin against Lute.Contracts {ContractVersion.Major}.x",
+                };
+            }
+
+            var settings = entry?.Settings ?? PluginSettings.Empty;
+            var loader = PluginLoader.CreateFromAssemblyFile(main, SharedTypes, c => c.PreferSharedTypes = false);
+            var plugin = new LoadedPlugin(name, loader, settings);
+            var (components, warnings) = plugin.Register(loggerFactory, ComponentTypes);
+            var accepted = new List<ComponentInfo>();
+            foreach (var component in components)
+            {
+                if (_components.TryGetValue((component.Kind, component.Name), out var existing))
+                {
+                    warnings.Add($"{component.Kind.ToString().ToLowerInvariant()} '{component.Name}' is also provided by plugin {existing.Info.Plugin}, which was loaded first; this one is ignored (rename it or disable one plugin)");
+                    continue;
+                }
+
+                _components[(component.Kind, component.Name)] = (component, plugin);
+                accepted.Add(component);
+            }
+
+            _loaded.Add(plugin);
+            return info with { Components = accepted, Warnings = warnings };
+        }
+        catch (PluginException e)
+        {
+            return info with { Error = e.Message };
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            var causes = e.LoaderExceptions.Where(x => x is not null).Select(x => x!.Message).Distinct().Take(5);
+            return info with { Error = $"types failed to load: {string.Join("; ", causes)}" };
+        }
+        catch (Exception e) when (e is IOException or BadImageFormatException or FileLoadException or TypeLoadException
+                                      or InvalidOperationException or ArgumentException or TargetInvocationException
+                                      or MissingMethodException or UnauthorizedAccessException)
+        {
+            return info with { Error = $"failed to load: {(e is TargetInvocationException { InnerException: { } inner } ? inner.Message : e.Message)}" };
+        }
+    }
+
+    /// <summary>The names of the components of a kind.</summary>
+    /// <param name="kind">The kind.</param>
+    public IReadOnlyList<string> Names(ComponentKind kind) =>
+        _components.Keys.Where(k => k.Item1 == kind).Select(k => k.Item2).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Creates the named component.</summary>
+    /// <typeparam name="T">The component's interface.</typeparam>
+    /// <param name="kind">Its kind.</param>
+    /// <param name="name">Its name.</param>
+    /// <returns>The component and the settings of its plugin.</returns>
+    /// <exception cref="PluginException">No loaded plugin provides it, or it could not be created.</exception>
+    public (T Component, PluginSettings Settings, ComponentInfo Info) Create<T>(ComponentKind kind, string name)
+        where T : class
+    {
+        if (!_components.TryGetValue((kind, name), out var found))
+        {
+            var what = kind.ToString().ToLowerInvariant();
+            var failed = Plugins.Where(p => p.Error is not null).Select(p => $"{p.Name} ({p.Error})").ToList();
+            var message = $"no {what} named '{name}'. Available {what}s: {string.Join(", ", Names(kind).DefaultIfEmpty("(none)"))}.";
+            if (failed.Count > 0)
+            {
+                message += $" Plugins that failed to load: {string.Join("; ", failed)}.";
+            }
+
+            throw new PluginException(message + " Run 'lute plugins' to see what is installed.");
+        }
+
+        try
+        {
+            var instance = found.Plugin.Services.GetRequiredService(found.Info.Type) as T
+                ?? throw new PluginException($"{found.Info.Type.FullName} in plugin {found.Info.Plugin} is not a {typeof(T).Name}");
+            return (instance, found.Plugin.Settings, found.Info);
+        }
+        catch (Exception e) when (e is not PluginException and not OutOfMemoryException)
+        {
+            throw new PluginException($"plugin {found.Info.Plugin} could not create {kind.ToString().ToLowerInvariant()} '{name}': {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var plugin in _loaded)
+        {
+            plugin.Dispose();
+        }
+    }
+
+    private sealed class LoadedPlugin(string name, PluginLoader loader, PluginSettings settings) : IDisposable
+    {
+        public PluginSettings Settings { get; } = settings;
+
+        public ServiceProvider Services { get; private set; } = null!;
+
+        public (List<ComponentInfo> Components, List<string> Warnings) Register(ILoggerFactory loggerFactory, Type[] componentTypes)
+        {
+            var assembly = loader.LoadDefaultAssembly();
+            var services = new ServiceCollection();
+            services.AddSingleton(loggerFactory);
+            services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+            services.AddSingleton(Settings);
+            services.Scan(scan => scan.FromAssemblies(assembly)
+                .AddClasses(classes => classes.AssignableToAny(componentTypes), publicOnly: false)
+                .AsSelf()
+                .WithTransientLifetime());
+            var components = new List<ComponentInfo>();
+            var warnings = new List<string>();
+            foreach (var descriptor in services.Where(d => d.ImplementationType is not null && d.ServiceType == d.ImplementationType).ToList())
+            {
+                var type = descriptor.ImplementationType!;
+                if (type.IsAbstract)
+                {
+                    continue;
+                }
+
+                var attribute = type.GetCustomAttribute<LuteComponentAttribute>();
+                if (attribute is null)
+                {
+                    warnings.Add($"{type.FullName} implements a component interface but has no [LuteComponent(\"name\")]; it cannot be named in YAML");
+                    continue;
+                }
+
+                foreach (var kind in KindsOf(type))
+                {
+                    components.Add(new ComponentInfo(attribute.Name, kind, type, attribute.Description, name));
+                }
+            }
+
+            foreach (var entryType in assembly.GetTypes().Where(t => typeof(ILutePlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsClass: true }))
+            {
+                var entry = (ILutePlugin)Activator.CreateInstance(entryType, nonPublic: true)!;
+                entry.ConfigureServices(services, Settings);
+            }
+
+            Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            return (components, warnings);
+        }
+
+        private static IEnumerable<ComponentKind> KindsOf(Type type)
+        {
+            if (typeof(IExecutor).IsAssignableFrom(type))
+            {
+                yield return ComponentKind.Executor;
+            }
+
+            if (typeof(IHook).IsAssignableFrom(type) || typeof(IRequestHandler).IsAssignableFrom(type))
+            {
+                yield return ComponentKind.Hook;
+            }
+
+            if (typeof(ITasklet).IsAssignableFrom(type))
+            {
+                yield return ComponentKind.Tasklet;
+            }
+
+            if (typeof(ICommunicator).IsAssignableFrom(type))
+            {
+                yield return ComponentKind.Communicator;
+            }
+        }
+
+        public void Dispose()
+        {
+            Services?.Dispose();
+            loader.Dispose();
+        }
+    }
+}
