@@ -7,7 +7,9 @@ namespace Lute.Host.Store;
 [JsonSourceGenerationOptions(WriteIndented = false)]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(SortedDictionary<string, string>))]
-[JsonSerializable(typeof(SortedDictionary<string, string?>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(List<JsonElement>))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class HostJson : JsonSerializerContext;

@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Lute.Host.Configuration;
+using Lute.Host.Store;
+
+namespace Lute.Cli.Commands;
+
+/// <summary><c>lute history</c> and <c>lute show RUN</c>: read the result store.</summary>
+internal static class HistoryCommand
+{
+    public static Command Create()
+    {
+        var task = new Option<string?>("--task", "-t") { Description = "only this task's runs" };
+        var limit = new Option<int>("--limit", "-n") { Description = "how many runs", DefaultValueFactory = _ => 20 };
+        var command = new Command("history", "Lists recent runs from the result store, newest first") { task, limit };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var config = LuteCommandLine.LoadConfiguration(parsed);
+            using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+            var runs = await store.HistoryAsync(Math.Max(1, parsed.GetValue(limit)), parsed.GetValue(task), cancellationToken).ConfigureAwait(false);
+            var rows = new List<string[]> { new[] { "ID", "TASK", "EXECUTOR", "STATUS", "EXIT", "STARTED (UTC)", "DURATION", "REASON" } };
+            rows.AddRange(runs.Select(r => new[]
+            {
+                r.Id.ToString(CultureInfo.InvariantCulture),
+                r.Task,
+                r.Executor,
+                r.EndedAt is null ? $"{r.Status.ToString().ToUpperInvariant()} (unfinished)" : r.Status.ToString().ToUpperInvariant(),
+                r.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? (r.Signal is { } s ? $"sig {s}" : "-"),
+                r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                r.Duration is { } d ? $"{d.TotalSeconds:0.###}s" : "-",
+                OneLine(r.Reason ?? string.Empty),
+            }));
+            Console.Out.Write(Table(rows));
+            if (runs.Count == 0)
+            {
+                Console.Out.WriteLine($"(no runs in {store.Path})");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command CreateShow()
+    {
+        var id = new Argument<long>("run") { Description = "the run's id (see lute history)" };
+        var command = new Command("show", "Shows everything recorded about one run") { id };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var config = LuteCommandLine.LoadConfiguration(parsed);
+            using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+            var run = await store.GetAsync(parsed.GetValue(id), cancellationToken).ConfigureAwait(false)
+                      ?? throw new InputException($"there is no run {parsed.GetValue(id)} in {store.Path}; see lute history");
+            Console.Out.Write(Describe(run));
+            return 0;
+        });
+        return command;
+    }
+
+    internal static string Describe(RunRecord run)
+    {
+        var text = new StringBuilder();
+        void Line(string key, string? value) => text.Append(CultureInfo.InvariantCulture, $"{key + ":",-15}{value ?? "-"}\n");
+        void Json(string key, string? json)
+        {
+            if (json is null)
+            {
+                Line(key, null);
+                return;
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"{key}:\n");
+            foreach (var line in Pretty(json).Split('\n'))
+            {
+                text.Append("  ").Append(line).Append('\n');
+            }
+        }
+
+        Line("run", run.Id.ToString(CultureInfo.InvariantCulture));
+        Line("task", run.Task);
+        Line("task file", run.TaskFile);
+        Line("executor", run.Executor);
+        Line("experiment", run.Experiment);
+        Line("exp. run", run.ExperimentRun);
+        Line("status", run.EndedAt is null ? $"{run.Status.ToString().ToUpperInvariant()} (not finished: still running, or its runner died)" : run.Status.ToString().ToUpperInvariant());
+        Line("exit code", run.ExitCode?.ToString(CultureInfo.InvariantCulture));
+        Line("signal", run.Signal?.ToString(CultureInfo.InvariantCulture));
+        Line("reason", run.Reason);
+        Line("launch failed", run.LaunchFailed ? "yes" : "no");
+        Line("started", run.StartedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Line("ended", run.EndedAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Line("duration", run.Duration is { } d ? $"{d.TotalSeconds:0.###}s" : null);
+        Line("host", run.Host);
+        Line("runner pid", run.RunnerPid.ToString(CultureInfo.InvariantCulture));
+        Line("task pid", run.TaskPid?.ToString(CultureInfo.InvariantCulture));
+        Line("work dir", run.WorkDirectory);
+        Line("log", run.LogPath);
+        Json("command", run.Command);
+        Json("parameters", run.Parameters);
+        Json("environment", run.Environment);
+        Json("communicators", run.Communicators);
+        Json("details", run.Details);
+        Json("summary", run.Summary);
+        Json("payload", run.Payload);
+        Json("metadata", run.Metadata);
+        return text.ToString();
+    }
+
+    private static string Pretty(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                document.WriteTo(writer);
+            }
+
+            return Encoding.UTF8.GetString(stream.ToArray());
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+
+    private static string OneLine(string text)
+    {
+        var line = text.ReplaceLineEndings(" ");
+        return line.Length > 60 ? line[..57] + "..." : line;
+    }
+
+    private static string Table(List<string[]> rows)
+    {
+        var widths = Enumerable.Range(0, rows[0].Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in rows)
+        {
+            text.Append(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd()).Append('\n');
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Lute.Host.Configuration;
+using Lute.Host.Plugins;
+using Lute.Host.Running;
+
+namespace Lute.Cli.Commands;
+
+/// <summary><c>lute run FILE [TASK]</c>: runs a task and records its result.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("task-file") { Description = "the task file (YAML)" };
+        var task = new Argument<string?>("task") { Description = "the task to run (may be left out when the file has one task)", Arity = ArgumentArity.ZeroOrOne };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "log the runner's details too" };
+        var command = new Command("run", "Runs a task: prepares its environment, launches it with its executor, calls hooks, enforces its time limit and records the result")
+        {
+            file, task, verbose,
+        };
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(file)!, parsed.GetValue(task), parsed.GetValue(verbose), parsed, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string path, string? taskName, bool verbose, ParseResult parsed, CancellationToken cancellationToken)
+    {
+        var relay = new RunControlRelay();
+        using var signals = new SignalHandlers(relay);
+        var config = LuteCommandLine.LoadConfiguration(parsed);
+        var taskFile = TaskFileLoader.Load(path);
+        if (taskName is null)
+        {
+            if (taskFile.Tasks.Count != 1)
+            {
+                throw new InputException($"{path} defines {taskFile.Tasks.Count} tasks; name one: lute run {path} TASK ({string.Join(", ", taskFile.Tasks.Select(t => t.Name))})");
+            }
+
+            taskName = taskFile.Tasks[0].Name;
+        }
+
+        await using var logging = new ConsoleLogging(verbose);
+        using var plugins = PluginHost.Load(config, logging.Factory);
+        var runner = new TaskRunner(config, plugins, logging.Logger);
+        var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay }, cancellationToken).ConfigureAwait(false);
+        await logging.DisposeAsync().ConfigureAwait(false);
+
+        var result = outcome.Result;
+        var exitText = result.ExitCode is { } code ? $"exit code {code}" : result.Signal is { } signal ? $"signal {signal}" : "not launched";
+        Console.Out.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Run {result.Run.RunId} ({result.Run.TaskName}, {result.Run.Executor}) {result.Status.ToString().ToUpperInvariant()} in {result.Duration.TotalSeconds:0.###}s, {exitText}{(result.Reason is null ? string.Empty : $": {result.Reason}")}"));
+        Console.Out.WriteLine(outcome.Recorded
+            ? $"Result recorded in {outcome.StorePath} (lute show {result.Run.RunId})"
+            : $"Result NOT recorded: the result store {outcome.StorePath} could not be written (see above)");
+        Console.Out.WriteLine($"Log: {outcome.LogPath}");
+        return outcome.ExitCode;
+    }
+
+    /// <summary>SIGINT, SIGTERM, SIGHUP and SIGQUIT cancel the run gracefully; SIGTSTP stops and SIGCONT continues the task.</summary>
+    private sealed class SignalHandlers : IDisposable
+    {
+        private readonly List<PosixSignalRegistration> _registrations = [];
+
+        public SignalHandlers(RunControlRelay relay)
+        {
+            foreach (var (signal, name) in new[] { (PosixSignal.SIGINT, "SIGINT"), (PosixSignal.SIGTERM, "SIGTERM"), (PosixSignal.SIGHUP, "SIGHUP"), (PosixSignal.SIGQUIT, "SIGQUIT") })
+            {
+                _registrations.Add(PosixSignalRegistration.Create(signal, context =>
+                {
+                    context.Cancel = true;
+                    relay.Cancel($"lute received {name}");
+                }));
+            }
+
+            _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTSTP, context =>
+            {
+                context.Cancel = true;
+                _ = relay.StopAsync("lute received SIGTSTP").AsTask();
+            }));
+            _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGCONT, context =>
+            {
+                context.Cancel = true;
+                _ = relay.ContinueAsync("lute received SIGCONT").AsTask();
+            }));
+        }
+
+        public void Dispose()
+        {
+            foreach (var registration in _registrations)
+            {
+                registration.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Lute.Contracts;
+using Lute.Host.Configuration;
+using Lute.Host.Store;
+
+namespace Lute.Cli.Commands;
+
+/// <summary>
+/// <c>lute stop RUN</c> and <c>lute continue RUN</c>: ask the run's runner (by SIGTSTP or SIGCONT to the
+/// <c>lute run</c> process) to stop or continue its task, so the runner records it and tells its hooks.
+/// </summary>
+internal static partial class SignalCommand
+{
+    public static Command Create(string name, TaskSignal signal, string description)
+    {
+        var id = new Argument<long>("run") { Description = "the run's id (see lute history)" };
+        var command = new Command(name, description) { id };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var config = LuteCommandLine.LoadConfiguration(parsed);
+            using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+            var run = await store.GetAsync(parsed.GetValue(id), cancellationToken).ConfigureAwait(false)
+                      ?? throw new InputException($"there is no run {parsed.GetValue(id)} in {store.Path}");
+            if (run.EndedAt is not null)
+            {
+                throw new InputException($"run {run.Id} has already ended ({run.Status})");
+            }
+
+            if (!string.Equals(run.Host, Environment.MachineName, StringComparison.Ordinal))
+            {
+                throw new InputException($"run {run.Id} runs on {run.Host}; run 'lute {name}' there");
+            }
+
+            var number = signal == TaskSignal.Stop ? 20 : 18;
+            if (Kill(run.RunnerPid, number) != 0)
+            {
+                throw new InputException($"the runner of run {run.Id} (process {run.RunnerPid}) is gone: errno {Marshal.GetLastPInvokeError()}");
+            }
+
+            await Console.Out.WriteLineAsync($"Asked the runner of run {run.Id} (process {run.RunnerPid}) to {name} its task").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Lute.Cli.Commands;
+using Lute.Contracts;
+using Lute.Host.Configuration;
+using Lute.Host.Plugins;
+using Lute.Host.Running;
+using Lute.Host.Store;
+
+namespace Lute.Cli;
+
+/// <summary>The <c>lute</c> command line.</summary>
+internal static class LuteCommandLine
+{
+    public static readonly Option<string?> Config = new("--config", "-c")
+    {
+        Description = "plugins.yaml to use (default: $LUTE_CONFIG, else ./plugins.yaml, else the embedded defaults)",
+        Recursive = true,
+    };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("lute: runs analysis tasks through executor plugins, calls hooks on their events and records their results.")
+        {
+            RunCommand.Create(),
+            PluginsCommand.Create(),
+            HistoryCommand.Create(),
+            HistoryCommand.CreateShow(),
+            EmitCommand.Create(),
+            SignalCommand.Create("stop", TaskSignal.Stop, "Stops a running task (SIGTSTP to its process group, through its runner)"),
+            SignalCommand.Create("continue", TaskSignal.Continue, "Continues a stopped task (SIGCONT, through its runner)"),
+        };
+        root.Options.Add(Config);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync($"lute: {error.Message}").ConfigureAwait(false);
+            }
+
+            await Console.Error.WriteLineAsync("Try 'lute --help'.").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (LuteException e)
+        {
+            await Console.Error.WriteLineAsync($"lute: error: {e.Message}").ConfigureAwait(false);
+            return e is StoreException ? ExitCodes.Internal : ExitCodes.BadInput;
+        }
+    }
+
+    public static HostConfiguration LoadConfiguration(ParseResult parsed) => HostConfigurationLoader.Load(parsed.GetValue(Config));
+}

@@ -1,0 +1,3 @@
+using Lute.Cli;
+
+return await LuteCommandLine.RunAsync(args).ConfigureAwait(false);

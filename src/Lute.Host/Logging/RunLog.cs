@@ -1,0 +1,70 @@
+using Lute.Contracts;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Extensions.Logging;
+
+namespace Lute.Host.Logging;
+
+/// <summary>
+/// The log of one run: every task line and every runner message go to the run's own file; runner messages, and
+/// task lines unless turned off, also go to the console logger.
+/// </summary>
+internal sealed class RunLog : IAsyncDisposable
+{
+    private const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} {Origin} {Message:lj}{NewLine}{Exception}";
+    private readonly Logger _file;
+    private readonly Logger _both;
+    private readonly Serilog.ILogger _taskLines;
+    private readonly SerilogLoggerFactory _factory;
+
+    public RunLog(string path, string taskName, Serilog.ILogger console, bool consoleTaskOutput)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        Path = path;
+        _file = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .WriteTo.File(path, outputTemplate: FileTemplate, buffered: true, flushToDiskInterval: TimeSpan.FromSeconds(1))
+            .CreateLogger();
+        _both = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .Enrich.WithProperty("Origin", "[runner]")
+            .WriteTo.Logger(_file)
+            .WriteTo.Logger(console)
+            .CreateLogger();
+        _taskLines = consoleTaskOutput ? _both : _file;
+        TaskName = taskName;
+        _factory = new SerilogLoggerFactory(_both);
+        Runner = _factory.CreateLogger("Lute.Runner");
+    }
+
+    public string Path { get; }
+
+    public string TaskName { get; }
+
+    /// <summary>The runner's logger for this run (file and console).</summary>
+    public Microsoft.Extensions.Logging.ILogger Runner { get; }
+
+    public void TaskLine(LogSource source, int? rank, string text)
+    {
+        var stream = source switch
+        {
+            LogSource.StandardOutput => "stdout",
+            LogSource.StandardError => "stderr",
+            LogSource.Message => "log",
+            _ => "runner",
+        };
+        var origin = rank is null ? $"[{TaskName} {stream}]" : $"[{TaskName} {stream} rank {rank}]";
+        _taskLines.Write(
+            new LogEvent(DateTimeOffset.Now, LogEventLevel.Information, null, LineTemplate, [new LogEventProperty("Origin", new ScalarValue(origin)), new LogEventProperty("Line", new ScalarValue(text))]));
+    }
+
+    private static readonly MessageTemplate LineTemplate = new Serilog.Parsing.MessageTemplateParser().Parse("{Line:l}");
+
+    public async ValueTask DisposeAsync()
+    {
+        _factory.Dispose();
+        await _both.DisposeAsync().ConfigureAwait(false);
+        await _file.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,88 @@
+using Lute.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace Lute.Host.Running;
+
+/// <summary>
+/// Calls hooks in configured order, each isolated: an exception is logged with the hook's name and the run goes on;
+/// a hook that exceeds its time limit is abandoned (not awaited), logged, and not called again in this run. A
+/// critical hook's failure is reported to the runner, which fails the run.
+/// </summary>
+internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, ILogger logger, Action<string> criticalFailure)
+{
+    public async ValueTask DispatchAsync(TaskEvent taskEvent, string taskName, CancellationToken cancellationToken)
+    {
+        foreach (var hook in hooks)
+        {
+            if (hook.Hook is null || hook.Disabled || !hook.Binding.Receives(taskEvent, taskName))
+            {
+                continue;
+            }
+
+            await InvokeAsync(hook, taskEvent.Name, ct => hook.Hook.OnEventAsync(taskEvent, hook.Context, ct).AsTask(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<TaskReply> AnswerAsync(TaskMessageEvent request, string taskName, CancellationToken cancellationToken)
+    {
+        foreach (var hook in hooks)
+        {
+            if (hook.Handler is null || hook.Disabled || !hook.Binding.Receives(request, taskName))
+            {
+                continue;
+            }
+
+            TaskReply? reply = null;
+            await InvokeAsync(
+                hook,
+                HookEvents.Request,
+                async ct => reply = await hook.Handler.HandleAsync(request.Message, hook.Context, ct).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
+            if (reply is not null)
+            {
+                return reply;
+            }
+        }
+
+        return TaskReply.Refuse("no hook answers this request; bind a request handler to the 'request' event in plugins.yaml");
+    }
+
+    private async Task InvokeAsync(HookInstance hook, string eventName, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(hook.Binding.Timeout);
+        try
+        {
+            await call(limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            hook.Disabled = true;
+            hook.Failures++;
+            LogTimedOut(logger, hook.Name, eventName, hook.Binding.Timeout.TotalSeconds);
+            if (hook.Binding.Critical)
+            {
+                criticalFailure($"critical hook '{hook.Name}' exceeded its {hook.Binding.Timeout.TotalSeconds:0.###}s limit on event '{eventName}'");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            hook.Failures++;
+            LogFailed(logger, e, hook.Name, eventName, e.Message);
+            if (hook.Binding.Critical)
+            {
+                criticalFailure($"critical hook '{hook.Name}' failed on event '{eventName}': {e.Message}");
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Hook {Hook} exceeded its {Seconds}s limit on event {Event}; it is not called again in this run")]
+    private static partial void LogTimedOut(ILogger logger, string hook, string @event, double seconds);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Hook {Hook} failed on event {Event}: {Error}; the run goes on")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string hook, string @event, string error);
+}

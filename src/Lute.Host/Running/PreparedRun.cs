@@ -1,0 +1,42 @@
+using Lute.Contracts;
+using Lute.Host.Configuration;
+
+namespace Lute.Host.Running;
+
+/// <summary>A task with every reference rendered and every component found: what the runner launches.</summary>
+internal sealed record PreparedRun
+{
+    public required TaskFile File { get; init; }
+
+    public required TaskDefinition Task { get; init; }
+
+    public required string ExecutorName { get; init; }
+
+    public required IExecutor Executor { get; init; }
+
+    public required PluginSettings ExecutorSettings { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Parameters { get; init; }
+
+    public required IReadOnlyList<string> Command { get; init; }
+
+    public required string WorkingDirectory { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Resources { get; init; }
+
+    public required Dictionary<string, string> Environment { get; init; }
+
+    public required IReadOnlyDictionary<string, string> BaseEnvironment { get; init; }
+
+    public string? Result { get; init; }
+
+    public TimeSpan? Timeout { get; init; }
+
+    public required TimeSpan GracePeriod { get; init; }
+
+    public required IReadOnlyList<PreparedTasklet> Before { get; init; }
+
+    public required IReadOnlyList<PreparedTasklet> After { get; init; }
+
+    public required IReadOnlyList<(HookBinding Binding, object Component, PluginSettings Settings)> Hooks { get; init; }
+}

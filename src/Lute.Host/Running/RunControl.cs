@@ -1,0 +1,74 @@
+using Lute.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace Lute.Host.Running;
+
+/// <summary>The runner's controls of one run, given to hooks and to the command line (through <see cref="RunControlRelay"/>).</summary>
+internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogger logger) : IRunControl
+{
+    private readonly CancellationTokenSource _cancel = new();
+    private IExecution? _execution;
+    private string? _cancelReason;
+
+    /// <summary>Fires when the run is to be cancelled.</summary>
+    public CancellationToken Cancelled => _cancel.Token;
+
+    public string? CancelReason => Volatile.Read(ref _cancelReason);
+
+    public bool Stopped { get; private set; }
+
+    public void Attach(IExecution execution) => Volatile.Write(ref _execution, execution);
+
+    public async ValueTask StopAsync(string reason, CancellationToken cancellationToken = default)
+    {
+        var execution = Volatile.Read(ref _execution);
+        if (execution is null)
+        {
+            LogNotRunning(logger, "stop", reason);
+            return;
+        }
+
+        await execution.SignalAsync(TaskSignal.Stop, cancellationToken).ConfigureAwait(false);
+        Stopped = true;
+        LogStopped(logger, reason);
+        await bus.PublishAsync(new TaskStatusEvent(DateTimeOffset.UtcNow, RunStatus.Stopped, reason), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask ContinueAsync(string reason, CancellationToken cancellationToken = default)
+    {
+        var execution = Volatile.Read(ref _execution);
+        if (execution is null)
+        {
+            LogNotRunning(logger, "continue", reason);
+            return;
+        }
+
+        await execution.SignalAsync(TaskSignal.Continue, cancellationToken).ConfigureAwait(false);
+        Stopped = false;
+        LogContinued(logger, reason);
+        await bus.PublishAsync(new TaskStatusEvent(DateTimeOffset.UtcNow, RunStatus.Running, reason), cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Cancel(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _cancelReason, reason, null) is null)
+        {
+            LogCancelling(logger, reason);
+            _cancel.Cancel();
+        }
+    }
+
+    public void AddSummary(string key, string value) => state.AddSummary(key, value);
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Cannot {Action} the task ({Reason}): it is not running")]
+    private static partial void LogNotRunning(ILogger logger, string action, string reason);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Task stopped: {Reason}")]
+    private static partial void LogStopped(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Task continued: {Reason}")]
+    private static partial void LogContinued(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Cancelling the run: {Reason}")]
+    private static partial void LogCancelling(ILogger logger, string reason);
+}

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Lute.Contracts;
+
+namespace Lute.Host.Running;
+
+/// <summary>What the runner learns from a run's events: result, summary, metadata and what the task said of itself.</summary>
+internal sealed class RunState
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, string> _summary = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonElement> _metadata = new(StringComparer.Ordinal);
+
+    public JsonElement? Payload { get; private set; }
+
+    public string? TaskFailure { get; private set; }
+
+    public bool TaskCancelled { get; private set; }
+
+    public long LogLines { get; private set; }
+
+    public long Messages { get; private set; }
+
+    public long IgnoredResults { get; private set; }
+
+    public void Apply(TaskEvent taskEvent)
+    {
+        switch (taskEvent)
+        {
+            case LogLineEvent:
+                LogLines++;
+                break;
+            case TaskMessageEvent { Message: var message }:
+                Messages++;
+                ApplyMessage(message);
+                break;
+        }
+    }
+
+    private void ApplyMessage(TaskMessage message)
+    {
+        switch (message.Signal)
+        {
+            case TaskSignals.Result when message.Rank is null or 0:
+                ApplyResult(message.Contents);
+                break;
+            case TaskSignals.Result:
+                IgnoredResults++;
+                break;
+            case TaskSignals.Failed:
+                TaskFailure = Describe(message.Contents) ?? "the task reported a failure";
+                break;
+            case TaskSignals.Cancelled:
+                TaskCancelled = true;
+                break;
+            case TaskSignals.Metadata when message.Contents.ValueKind == JsonValueKind.Object:
+                lock (_gate)
+                {
+                    foreach (var property in message.Contents.EnumerateObject())
+                    {
+                        _metadata[property.Name] = property.Value.Clone();
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private void ApplyResult(JsonElement contents)
+    {
+        var structured = contents.ValueKind == JsonValueKind.Object
+                         && (contents.TryGetProperty("payload", out _) || contents.TryGetProperty("summary", out _));
+        if (!structured)
+        {
+            if (contents.ValueKind != JsonValueKind.Undefined)
+            {
+                Payload = contents;
+            }
+
+            return;
+        }
+
+        if (contents.TryGetProperty("payload", out var payload))
+        {
+            Payload = payload.Clone();
+        }
+
+        if (contents.TryGetProperty("summary", out var summary))
+        {
+            if (summary.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in summary.EnumerateObject())
+                {
+                    AddSummary(property.Name, AsText(property.Value));
+                }
+            }
+            else if (summary.ValueKind != JsonValueKind.Null)
+            {
+                AddSummary("summary", AsText(summary));
+            }
+        }
+    }
+
+    public void SetPayload(JsonElement payload) => Payload = payload;
+
+    public void AddSummary(string key, string value)
+    {
+        lock (_gate)
+        {
+            _summary[key] = value;
+        }
+    }
+
+    public Dictionary<string, string> Summary()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, string>(_summary, StringComparer.Ordinal);
+        }
+    }
+
+    public Dictionary<string, JsonElement> Metadata()
+    {
+        lock (_gate)
+        {
+            return new Dictionary<string, JsonElement>(_metadata, StringComparer.Ordinal);
+        }
+    }
+
+    public static string AsText(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+
+    private static string? Describe(JsonElement contents) => contents.ValueKind switch
+    {
+        JsonValueKind.String => contents.GetString(),
+        JsonValueKind.Object when contents.TryGetProperty("reason", out var r) => AsText(r),
+        JsonValueKind.Object or JsonValueKind.Array => contents.GetRawText(),
+        _ => null,
+    };
+}

@@ -1,0 +1,361 @@
+using System.Globalization;
+using System.Text.Json;
+using Lute.Contracts;
+using Lute.Host.Environment;
+using Lute.Host.Logging;
+using Lute.Host.Protocol;
+using Lute.Host.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Lute.Host.Running;
+
+public sealed partial class TaskRunner
+{
+    private enum EndCause
+    {
+        Exited,
+        TimedOut,
+        Cancelled,
+    }
+
+    /// <summary>Runs a task to its end and records the result.</summary>
+    /// <param name="request">What to run.</param>
+    /// <param name="cancellationToken">Cancels the run gracefully (graceful signal, then forceful); the run ends CANCELLED.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="LuteException">Bad input (nothing was recorded or launched), or the result store cannot be opened.</exception>
+    public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+        var startedAt = DateTimeOffset.UtcNow;
+        var environmentChanges = TaskEnvironment.Changes(prepared.BaseEnvironment, prepared.Environment);
+        var runId = await store.InsertAsync(
+            new NewRun
+            {
+                Task = prepared.Task.Name,
+                TaskFile = prepared.File.Path,
+                Executor = prepared.ExecutorName,
+                Experiment = prepared.File.Header.Experiment,
+                ExperimentRun = prepared.File.Header.Run,
+                StartedAt = startedAt,
+                Host = System.Environment.MachineName,
+                RunnerPid = System.Environment.ProcessId,
+                Command = JsonSerializer.Serialize(prepared.Command.ToList(), HostJson.Default.ListString),
+                Parameters = JsonSerializer.Serialize(new SortedDictionary<string, string>(prepared.Parameters.ToDictionary(), StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringString),
+                Environment = JsonSerializer.Serialize(environmentChanges, typeof(SortedDictionary<string, string>), HostJson.Default),
+                WorkDirectory = prepared.WorkingDirectory,
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        var run = new RunInfo
+        {
+            RunId = runId,
+            TaskName = prepared.Task.Name,
+            Executor = prepared.ExecutorName,
+            Experiment = prepared.File.Header.Experiment,
+            ExperimentRun = prepared.File.Header.Run,
+            WorkDirectory = prepared.WorkingDirectory,
+            Parameters = prepared.Parameters,
+            Host = System.Environment.MachineName,
+        };
+        var logPath = Path.Combine(config.LogDirectory, $"{runId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log");
+        await using var log = new RunLog(logPath, prepared.Task.Name, console, config.ConsoleTaskOutput);
+        var result = await ExecuteAsync(prepared, run, startedAt, store, log, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
+
+        var recorded = true;
+        try
+        {
+            await store.FinishAsync(runId, Final(result, logPath), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreException e)
+        {
+            recorded = false;
+            LogStoreFailed(log.Runner, e.Message);
+        }
+
+        LogEnded(log.Runner, runId, result.Status.ToString().ToUpperInvariant(), result.Reason ?? "success", result.Duration.TotalSeconds);
+        return new RunOutcome(result, config.StorePath, logPath, recorded);
+    }
+
+    private async Task<RunResult> ExecuteAsync(
+        PreparedRun prepared,
+        RunInfo run,
+        DateTimeOffset startedAt,
+        ResultStore store,
+        RunLog log,
+        SortedDictionary<string, string?> environmentChanges,
+        RunControlRelay? relay,
+        CancellationToken cancellationToken)
+    {
+        var logger = log.Runner;
+        var state = new RunState();
+        var bus = new RunEventBus();
+        var control = new RunControl(state, bus, logger);
+        string? criticalFailure = null;
+        var hooks = prepared.Hooks.Select(h => new HookInstance(h.Binding, h.Component, new HookContext(run, h.Settings, control))).ToList();
+        var dispatcher = new HookDispatcher(hooks, logger, reason =>
+        {
+            Interlocked.CompareExchange(ref criticalFailure, reason, null);
+            control.Cancel(reason);
+        });
+        relay?.Attach(control);
+        await using var callerCancel = cancellationToken.Register(() => control.Cancel("cancelled by the caller"));
+
+        var consuming = bus.ConsumeAsync(async (taskEvent, reply) =>
+        {
+            state.Apply(taskEvent);
+            if (taskEvent is LogLineEvent line)
+            {
+                log.TaskLine(line.Source, line.Rank, line.Text);
+            }
+
+            if (reply is not null)
+            {
+                reply.TrySetResult(await dispatcher.AnswerAsync((TaskMessageEvent)taskEvent, run.TaskName, CancellationToken.None).ConfigureAwait(false));
+            }
+
+            await dispatcher.DispatchAsync(taskEvent, run.TaskName, CancellationToken.None).ConfigureAwait(false);
+        });
+
+        await bus.PublishAsync(new RunStartedEvent(startedAt, run), CancellationToken.None).ConfigureAwait(false);
+        LogStarting(logger, run.RunId, run.TaskName, run.Executor, string.Join(' ', prepared.Command));
+
+        var sessions = new List<ICommunicatorSession>();
+        IExecution? execution = null;
+        ProcessExit? exit = null;
+        var cause = EndCause.Exited;
+        string? launchError = null;
+        string? taskletFailure = null;
+        var details = new Dictionary<string, string>();
+        try
+        {
+            var communicatorContext = new CommunicatorContext(run, bus, PluginSettings.Empty, logger);
+            foreach (var communicator in new ICommunicator[] { new StreamCommunicator(), new UnixSocketCommunicator(config.MaxMessageBytes) })
+            {
+                var session = await communicator.OpenAsync(communicatorContext, CancellationToken.None).ConfigureAwait(false);
+                sessions.Add(session);
+                foreach (var (key, value) in session.TaskEnvironment)
+                {
+                    prepared.Environment[key] = value;
+                }
+            }
+
+            prepared.Environment[ProtocolConstants.RunIdVariable] = run.RunId.ToString(CultureInfo.InvariantCulture);
+            prepared.Environment[ProtocolConstants.TaskVariable] = run.TaskName;
+            foreach (var key in new[] { ProtocolConstants.SocketVariable, ProtocolConstants.ProtocolVariable, ProtocolConstants.RunIdVariable, ProtocolConstants.TaskVariable })
+            {
+                environmentChanges[key] = prepared.Environment.GetValueOrDefault(key);
+            }
+
+            var tasklets = new TaskletRunner(run, prepared.Environment, prepared.WorkingDirectory, state, logger);
+            taskletFailure = await tasklets.RunAsync("before", prepared.Before, control.Cancelled).ConfigureAwait(false);
+            if (taskletFailure is null && !control.Cancelled.IsCancellationRequested)
+            {
+                try
+                {
+                    execution = await prepared.Executor.LaunchAsync(
+                        new LaunchRequest
+                        {
+                            Run = run,
+                            Command = prepared.Command,
+                            WorkingDirectory = prepared.WorkingDirectory,
+                            Environment = prepared.Environment,
+                            Resources = prepared.Resources,
+                            StandardInput = prepared.Task.StandardInput,
+                            CpuAffinity = prepared.Task.CpuAffinity,
+                            Settings = prepared.ExecutorSettings,
+                        },
+                        control.Cancelled).ConfigureAwait(false);
+                }
+                catch (LaunchException e)
+                {
+                    launchError = e.Message;
+                    LogLaunchFailed(logger, e.Message);
+                }
+
+                if (execution is not null)
+                {
+                    control.Attach(execution);
+                    foreach (var (key, value) in execution.Details)
+                    {
+                        details[key] = value;
+                    }
+
+                    await store.MarkRunningAsync(
+                        run.RunId,
+                        new RunningUpdate(
+                            execution.ProcessId,
+                            JsonSerializer.Serialize(details, HostJson.Default.DictionaryStringString),
+                            JsonSerializer.Serialize(sessions.Select(s => s.Description).ToList(), HostJson.Default.ListString),
+                            log.Path,
+                            JsonSerializer.Serialize(environmentChanges, typeof(SortedDictionary<string, string>), HostJson.Default)),
+                        CancellationToken.None).ConfigureAwait(false);
+                    await bus.PublishAsync(new TaskLaunchedEvent(DateTimeOffset.UtcNow, execution.ProcessId, execution.Details), CancellationToken.None).ConfigureAwait(false);
+                    foreach (var session in sessions)
+                    {
+                        await session.AttachAsync(execution, CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    (exit, cause) = await SuperviseAsync(execution, prepared, control, logger).ConfigureAwait(false);
+                    await bus.PublishAsync(new ProcessExitedEvent(DateTimeOffset.UtcNow, exit), CancellationToken.None).ConfigureAwait(false);
+                    await EndLeftoversAsync(execution, logger).ConfigureAwait(false);
+                }
+            }
+            else if (taskletFailure is null)
+            {
+                cause = EndCause.Cancelled;
+            }
+
+            await DrainAsync(sessions, logger).ConfigureAwait(false);
+            // Every event the task sent is dispatched before the outcome is decided.
+            bus.Complete();
+            await consuming.ConfigureAwait(false);
+            if (execution is not null)
+            {
+                foreach (var (key, value) in execution.Details)
+                {
+                    details[key] = value;
+                }
+            }
+
+            if (exit is { Succeeded: true } && cause == EndCause.Exited && state.TaskFailure is null)
+            {
+                taskletFailure = await tasklets.RunAsync("after", prepared.After, control.Cancelled).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (control.Cancelled.IsCancellationRequested)
+        {
+            cause = EndCause.Cancelled;
+        }
+        finally
+        {
+            if (execution is not null)
+            {
+                await execution.DisposeAsync().ConfigureAwait(false);
+            }
+
+            bus.Complete();
+            await consuming.ConfigureAwait(false);
+        }
+
+        if (prepared.Result is not null && state.Payload is null)
+        {
+            state.SetPayload(JsonSerializer.SerializeToElement(prepared.Result, HostJson.Default.String));
+        }
+
+        var result = Decide(run, startedAt, exit, cause, launchError, taskletFailure, control, state, details, prepared);
+        await dispatcher.DispatchAsync(new RunEndedEvent(DateTimeOffset.UtcNow, result), run.TaskName, CancellationToken.None).ConfigureAwait(false);
+        foreach (var session in sessions)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (bus.Late > 0)
+        {
+            LogLate(logger, bus.Late);
+        }
+
+        var critical = Volatile.Read(ref criticalFailure);
+        return result with
+        {
+            Summary = state.Summary(),
+            Status = critical is not null ? RunStatus.Failed : result.Status,
+            Reason = critical ?? result.Reason,
+        };
+    }
+
+    private async Task<(ProcessExit Exit, EndCause Cause)> SuperviseAsync(IExecution execution, PreparedRun prepared, RunControl control, ILogger logger)
+    {
+        var exit = execution.WaitForExitAsync(CancellationToken.None);
+        using var timeout = new CancellationTokenSource();
+        if (prepared.Timeout is { } limit)
+        {
+            timeout.CancelAfter(limit);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, control.Cancelled);
+        try
+        {
+            return (await exit.WaitAsync(stop.Token).ConfigureAwait(false), EndCause.Exited);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var cause = timeout.IsCancellationRequested && !control.Cancelled.IsCancellationRequested ? EndCause.TimedOut : EndCause.Cancelled;
+        if (cause == EndCause.TimedOut)
+        {
+            LogTimedOut(logger, prepared.Timeout!.Value.TotalSeconds, prepared.Task.CancelSignal, prepared.GracePeriod.TotalSeconds);
+        }
+
+        await SignalQuietlyAsync(execution, prepared.Task.CancelSignal, logger).ConfigureAwait(false);
+        // A stopped task cannot act on the graceful signal until it runs again.
+        await SignalQuietlyAsync(execution, TaskSignal.Continue, logger).ConfigureAwait(false);
+        if (await Task.WhenAny(exit, Task.Delay(prepared.GracePeriod)).ConfigureAwait(false) != exit)
+        {
+            LogForceful(logger, prepared.GracePeriod.TotalSeconds);
+            await SignalQuietlyAsync(execution, TaskSignal.Kill, logger).ConfigureAwait(false);
+        }
+
+        return (await exit.ConfigureAwait(false), cause);
+    }
+
+    private static async Task EndLeftoversAsync(IExecution execution, ILogger logger) =>
+        await SignalQuietlyAsync(execution, TaskSignal.Kill, logger).ConfigureAwait(false);
+
+    private async Task DrainAsync(List<ICommunicatorSession> sessions, ILogger logger)
+    {
+        using var limit = new CancellationTokenSource(config.DrainTimeout);
+        try
+        {
+            await Task.WhenAll(sessions.Select(s => s.DrainAsync(limit.Token))).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            LogDrainTimeout(logger, config.DrainTimeout.TotalSeconds);
+        }
+    }
+
+    private static async Task SignalQuietlyAsync(IExecution execution, TaskSignal signal, ILogger logger)
+    {
+        try
+        {
+            await execution.SignalAsync(signal, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or LuteException)
+        {
+            LogSignalFailed(logger, signal, e.Message);
+        }
+    }
+
+    private static string SafeFileName(string name) =>
+        string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Run {RunId}: task {Task} with executor {Executor}: {Command}")]
+    private static partial void LogStarting(ILogger logger, long runId, string task, string executor, string command);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Error, Message = "Launch failed: {Error}")]
+    private static partial void LogLaunchFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "The task exceeded its time limit of {Seconds}s: sending {Signal}, then SIGKILL after {Grace}s")]
+    private static partial void LogTimedOut(ILogger logger, double seconds, TaskSignal signal, double grace);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "The task did not end within the {Grace}s grace period: sending SIGKILL to all its processes")]
+    private static partial void LogForceful(ILogger logger, double grace);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "The task's last output did not arrive within {Seconds}s of its exit (a process it started may hold its output open)")]
+    private static partial void LogDrainTimeout(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Warning, Message = "Could not deliver {Signal}: {Error}")]
+    private static partial void LogSignalFailed(ILogger logger, TaskSignal signal, string error);
+
+    [LoggerMessage(EventId = 606, Level = LogLevel.Warning, Message = "{Count} events arrived after the run ended and were not dispatched")]
+    private static partial void LogLate(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 607, Level = LogLevel.Error, Message = "The outcome could not be written to the result store: {Error}")]
+    private static partial void LogStoreFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "Run {RunId} ended {Status} ({Reason}) after {Seconds:0.###}s")]
+    private static partial void LogEnded(ILogger logger, long runId, string status, string reason, double seconds);
+}

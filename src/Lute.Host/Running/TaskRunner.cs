@@ -1,0 +1,100 @@
+using Lute.Contracts;
+using Lute.Host.Configuration;
+using Lute.Host.Environment;
+using Lute.Host.Plugins;
+using Lute.Host.Templates;
+
+namespace Lute.Host.Running;
+
+/// <summary>
+/// The only place the life cycle of a run lives: prepare (render, find components, build the environment), record,
+/// open communicators, run "before" tasklets, launch, dispatch events to hooks while supervising the time limit and
+/// cancellation (graceful signal, then forceful), drain, run "after" tasklets, decide the outcome and record it.
+/// </summary>
+public sealed partial class TaskRunner(HostConfiguration config, PluginHost plugins, Serilog.ILogger console)
+{
+    private static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(10);
+
+    /// <summary>Prepares the task; throws for bad input before anything is recorded or launched.</summary>
+    private async Task<PreparedRun> PrepareAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        var file = request.File;
+        var task = file.Find(request.TaskName);
+        var executorName = task.Executor ?? config.DefaultExecutor;
+        var (executor, executorSettings, _) = plugins.Create<IExecutor>(ComponentKind.Executor, executorName);
+
+        var hooks = new List<(HookBinding, object, PluginSettings)>();
+        foreach (var binding in config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)))
+        {
+            var (component, pluginSettings, _) = plugins.Create<object>(ComponentKind.Hook, binding.Use);
+            var merged = new Dictionary<string, string>(pluginSettings.Values, StringComparer.OrdinalIgnoreCase);
+            foreach (var (key, value) in binding.Settings.Values)
+            {
+                merged[key] = value;
+            }
+
+            hooks.Add((binding, component, new PluginSettings(merged)));
+        }
+
+        var baseEnvironment = TaskEnvironment.Current();
+        var builtins = new Dictionary<string, string>
+        {
+            ["task"] = task.Name,
+            ["executor"] = executorName,
+            ["host"] = System.Environment.MachineName,
+            ["task_file"] = file.Path,
+            ["task_dir"] = Path.GetDirectoryName(file.Path)!,
+        };
+        var renderer = new TemplateRenderer(task.Parameters, file.Header.Values, baseEnvironment, builtins);
+        var parameters = renderer.RenderParameters();
+        var command = task.Command.Select(renderer.Render).ToList();
+        var folder = Path.GetDirectoryName(file.Path)!;
+        var workText = task.WorkingDirectory ?? file.Header.WorkDirectory;
+        var workingDirectory = workText is null ? folder : Path.GetFullPath(renderer.Render(workText), folder);
+        var resources = task.Resources.ToDictionary(r => r.Key, r => renderer.Render(r.Value), StringComparer.Ordinal);
+        var result = task.Result is null ? null : renderer.Render(task.Result);
+        var before = PrepareTasklets(task.Before, renderer);
+        var after = PrepareTasklets(task.After, renderer);
+        var environment = await TaskEnvironment.BuildAsync(baseEnvironment, task.Environment, renderer, cancellationToken).ConfigureAwait(false);
+
+        return new PreparedRun
+        {
+            File = file,
+            Task = task,
+            ExecutorName = executorName,
+            Executor = executor,
+            ExecutorSettings = executorSettings,
+            Parameters = parameters,
+            Command = command,
+            WorkingDirectory = workingDirectory,
+            Resources = resources,
+            Environment = environment,
+            BaseEnvironment = baseEnvironment,
+            Result = result,
+            Timeout = task.Timeout ?? file.Header.Timeout,
+            GracePeriod = task.GracePeriod ?? file.Header.GracePeriod ?? DefaultGracePeriod,
+            Before = before,
+            After = after,
+            Hooks = hooks,
+        };
+    }
+
+    private List<PreparedTasklet> PrepareTasklets(IReadOnlyList<TaskletSpec> specs, TemplateRenderer renderer)
+    {
+        var list = new List<PreparedTasklet>();
+        foreach (var spec in specs)
+        {
+            var arguments = spec.Arguments.Select(renderer.Render).ToList();
+            if (spec.Use is null)
+            {
+                list.Add(new PreparedTasklet(spec, arguments, null, PluginSettings.Empty));
+                continue;
+            }
+
+            var (tasklet, settings, _) = plugins.Create<ITasklet>(ComponentKind.Tasklet, spec.Use);
+            list.Add(new PreparedTasklet(spec, arguments, tasklet, settings));
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,175 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Lute.Contracts;
+using Lute.Host.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Lute.Host.Running;
+
+/// <summary>A tasklet ready to run: its spec, its rendered arguments, and the plugin component for <c>use:</c> tasklets.</summary>
+internal sealed record PreparedTasklet(TaskletSpec Spec, IReadOnlyList<string> Arguments, ITasklet? Plugin, PluginSettings Settings);
+
+/// <summary>
+/// Runs tasklets in order, each with its time limit. Output goes to the summary and/or the result payload as the
+/// task file says; a failure is logged, and fails the run when the tasklet's policy is <c>fail</c>.
+/// </summary>
+internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<string, string> environment, string workingDirectory, RunState state, ILogger logger)
+{
+    private const int MaxOutputChars = 1024 * 1024;
+    private readonly List<JsonElement> _results = [];
+
+    /// <summary>Runs the tasklets; returns a failure reason when one with policy <c>fail</c> failed.</summary>
+    public async Task<string?> RunAsync(string phase, IReadOnlyList<PreparedTasklet> tasklets, CancellationToken cancellationToken)
+    {
+        foreach (var tasklet in tasklets)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var output = await RunOneAsync(tasklet, cancellationToken).ConfigureAwait(false);
+            if (!output.Succeeded)
+            {
+                LogFailed(logger, phase, tasklet.Spec.Name, output.Error ?? "failed");
+                if (tasklet.Spec.OnFailure == TaskletFailurePolicy.Fail)
+                {
+                    return $"{phase} tasklet '{tasklet.Spec.Name}' failed: {output.Error}";
+                }
+
+                continue;
+            }
+
+            LogDone(logger, phase, tasklet.Spec.Name);
+            var text = (output.Text ?? string.Empty).TrimEnd('\n', '\r');
+            if (tasklet.Spec.SummaryKey is { } key)
+            {
+                state.AddSummary(key, text);
+            }
+
+            if (tasklet.Spec.AsResult)
+            {
+                _results.Add(AsJson(text));
+                state.SetPayload(_results.Count == 1 ? _results[0] : JsonSerializer.SerializeToElement(_results, Store.HostJson.Default.ListJsonElement));
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<TaskletOutput> RunOneAsync(PreparedTasklet tasklet, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(tasklet.Spec.Timeout);
+        try
+        {
+            if (tasklet.Plugin is not null)
+            {
+                var context = new TaskletContext(run, tasklet.Arguments, environment, tasklet.Settings);
+                return await tasklet.Plugin.RunAsync(context, limit.Token).AsTask().WaitAsync(limit.Token).ConfigureAwait(false);
+            }
+
+            return await RunCommandAsync(tasklet.Arguments, limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new TaskletOutput(false, null, $"exceeded its {tasklet.Spec.Timeout.TotalSeconds:0.###}s limit");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new TaskletOutput(false, null, e.Message);
+        }
+    }
+
+    private async Task<TaskletOutput> RunCommandAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(command[0])
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Clear();
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (Win32Exception e)
+        {
+            return new TaskletOutput(false, null, $"cannot start '{command[0]}': {e.Message}");
+        }
+
+        using (process)
+        {
+            process.StandardInput.Close();
+            var stdout = ReadBoundedAsync(process.StandardOutput, cancellationToken);
+            var stderr = ReadBoundedAsync(process.StandardError, cancellationToken);
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
+            return process.ExitCode == 0
+                ? new TaskletOutput(true, await stdout.ConfigureAwait(false))
+                : new TaskletOutput(false, await stdout.ConfigureAwait(false), $"exit code {process.ExitCode}: {Tail(await stderr.ConfigureAwait(false))}");
+        }
+    }
+
+    private static async Task<string> ReadBoundedAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        var builder = new StringBuilder();
+        var buffer = new char[8192];
+        int read;
+        while ((read = await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (builder.Length < MaxOutputChars)
+            {
+                builder.Append(buffer, 0, Math.Min(read, MaxOutputChars - builder.Length));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Tail(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.Length <= 2000 ? trimmed : "..." + trimmed[^2000..];
+    }
+
+    private static JsonElement AsJson(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(text, Store.HostJson.Default.String);
+        }
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "The {Phase} tasklet {Tasklet} failed: {Error}")]
+    private static partial void LogFailed(ILogger logger, string phase, string tasklet, string error);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "The {Phase} tasklet {Tasklet} succeeded")]
+    private static partial void LogDone(ILogger logger, string phase, string tasklet);
+}
