@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace Lute.Tests.Support;
+
+/// <summary>Reads /proc to tell whether processes are alive (a zombie counts as dead).</summary>
+internal static class ProcessTable
+{
+    public static bool IsAlive(int pid)
+    {
+        var state = State(pid);
+        return state is not null and not 'Z' and not 'X';
+    }
+
+    /// <summary>The state letter of a process (R, S, T, Z...), or null when it does not exist.</summary>
+    public static char? State(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name is in parentheses and may contain spaces; the state follows the last ')'.
+            return stat[stat.LastIndexOf(')') + 2];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Processes whose process group is <paramref name="group"/>, alive.</summary>
+    public static IReadOnlyList<int> InGroup(int group)
+    {
+        var members = new List<int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] is not "Z" and not "X" && int.Parse(fields[2], CultureInfo.InvariantCulture) == group)
+                {
+                    members.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return members;
+    }
+
+    public static int ReadPid(string file) => int.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture);
+}

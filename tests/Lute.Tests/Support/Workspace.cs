@@ -1,0 +1,119 @@
+using Lute.Host.Store;
+
+namespace Lute.Tests.Support;
+
+/// <summary>
+/// A throw-away folder with its own plugins.yaml, plugin folder (links to built plugins), result store and logs,
+/// where tests write task files and run the real <c>lute</c> command line.
+/// </summary>
+internal sealed class Workspace : IDisposable
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
+
+    private Workspace(string root)
+    {
+        Root = root;
+        Directory.CreateDirectory(PluginDirectory);
+    }
+
+    public string Root { get; }
+
+    public string PluginDirectory => Path.Combine(Root, "plugins");
+
+    public string ConfigPath => Path.Combine(Root, "plugins.yaml");
+
+    public string StorePath => Path.Combine(Root, "store", "lute.db");
+
+    public string LogDirectory => Path.Combine(Root, "logs");
+
+    /// <summary>A workspace with the local executor and the named test plugins installed.</summary>
+    public static Workspace Create(params string[] testPlugins)
+    {
+        var workspace = new Workspace(Directory.CreateTempSubdirectory("lute-test-").FullName);
+        workspace.Link(Repo.Plugin("Lute.Executors.Local"));
+        foreach (var plugin in testPlugins)
+        {
+            workspace.Link(Repo.TestPlugin(plugin));
+        }
+
+        workspace.WriteConfig(string.Empty);
+        return workspace;
+    }
+
+    public void Link(string pluginFolder)
+    {
+        if (!File.Exists(Path.Combine(pluginFolder, Path.GetFileName(pluginFolder) + ".dll")))
+        {
+            throw new InvalidOperationException($"{pluginFolder} is not built; run the README's build command first");
+        }
+
+        Directory.CreateSymbolicLink(Path.Combine(PluginDirectory, Path.GetFileName(pluginFolder)), pluginFolder);
+    }
+
+    /// <summary>Writes plugins.yaml: this workspace's folders plus <paramref name="extra"/> YAML.</summary>
+    public void WriteConfig(string extra) =>
+        File.WriteAllText(ConfigPath, $"directory: plugins\nstore: store/lute.db\nlogs: logs\n{extra}\n");
+
+    /// <summary>Writes a file into the workspace and returns its path.</summary>
+    public string Write(string name, string text, bool executable = false)
+    {
+        var path = Path.Combine(Root, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        if (executable)
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
+    public string PathOf(string name) => Path.Combine(Root, name);
+
+    /// <summary>Starts <c>lute ARGS --config plugins.yaml</c>.</summary>
+    public ChildProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, bool resetSignals = false) =>
+        ChildProcess.Start(Repo.Lute, [.. arguments, "--config", ConfigPath], Root, environment, resetSignals);
+
+    /// <summary>Runs <c>lute ARGS</c> to its end.</summary>
+    public async Task<(int ExitCode, ChildProcess Process)> LuteAsync(params string[] arguments)
+    {
+        var process = Start(arguments);
+        var code = await process.WaitForExitAsync(DefaultTimeout);
+        return (code, process);
+    }
+
+    /// <summary>Writes a task file with one task and runs it.</summary>
+    public async Task<(int ExitCode, ChildProcess Process)> RunTaskAsync(string taskYaml, string file = "tasks.yaml")
+    {
+        var path = Write(file, taskYaml);
+        return await LuteAsync("run", path);
+    }
+
+    public async Task<RunRecord> LatestRunAsync()
+    {
+        using var store = await ResultStore.OpenAsync(StorePath);
+        var runs = await store.HistoryAsync(1);
+        Assert.NotEmpty(runs);
+        return runs[0];
+    }
+
+    public async Task<IReadOnlyList<RunRecord>> RunsAsync(int limit = 1000)
+    {
+        using var store = await ResultStore.OpenAsync(StorePath);
+        return await store.HistoryAsync(limit);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
