@@ -3,7 +3,7 @@ namespace Lute.Contracts;
 /// <summary>What a hook may do to the run it serves.</summary>
 public interface IRunControl
 {
-    /// <summary>Stops the task (SIGTSTP to every process of the task).</summary>
+    /// <summary>Stops the task (SIGSTOP to every process of the task) until it is continued.</summary>
     /// <param name="reason">Who asks and why, recorded in the log.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     ValueTask StopAsync(string reason, CancellationToken cancellationToken = default);

@@ -6,9 +6,6 @@ public enum StandardInputMode
     /// <summary>A pipe that is closed at once: the task reads end-of-file.</summary>
     Closed,
 
-    /// <summary>The null device.</summary>
-    Null,
-
     /// <summary>The runner's own standard input.</summary>
     Inherit,
 }

@@ -15,7 +15,10 @@ public enum TaskSignal
     /// <summary>Hang-up (SIGHUP).</summary>
     HangUp,
 
-    /// <summary>Stop from a terminal (SIGTSTP); the task can catch it.</summary>
+    /// <summary>
+    /// Stop the task until it is continued. Executors deliver SIGSTOP: a task that leads its own session ignores
+    /// SIGTSTP (the kernel discards it for orphaned process groups).
+    /// </summary>
     Stop,
 
     /// <summary>Continue a stopped task (SIGCONT).</summary>

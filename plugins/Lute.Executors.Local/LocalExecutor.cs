@@ -25,6 +25,16 @@ internal sealed partial class LocalExecutor(ILogger<LocalExecutor> logger) : IEx
                 $"the local executor takes no resources, but the task asks for {string.Join(", ", request.Resources.Keys)}; use executor mpi or slurm-srun, or remove 'resources'");
         }
 
+        if (request.Command.FirstOrDefault(a => a.Contains('\0', StringComparison.Ordinal)) is { } badArgument)
+        {
+            throw new LaunchException(request.Command[0], $"argument '{badArgument.Replace("\0", "\\0", StringComparison.Ordinal)}' contains a NUL character, which no program can receive");
+        }
+
+        if (request.Environment.FirstOrDefault(e => e.Key.Contains('\0', StringComparison.Ordinal) || e.Value.Contains('\0', StringComparison.Ordinal)) is { Key: { } badVariable })
+        {
+            throw new LaunchException(request.Command[0], $"environment variable '{badVariable}' contains a NUL character, which no program can receive");
+        }
+
         var program = ProgramLocator.Find(request.Command[0], request.Environment, request.WorkingDirectory);
         if (!Directory.Exists(request.WorkingDirectory))
         {

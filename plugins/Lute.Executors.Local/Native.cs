@@ -37,7 +37,9 @@ internal static partial class Native
         TaskSignal.User2 => 12,
         TaskSignal.Terminate => 15,
         TaskSignal.Continue => 18,
-        TaskSignal.Stop => 20,
+        // SIGSTOP, not SIGTSTP: the task leads its own session, so its process group is orphaned and the
+        // kernel discards SIGTSTP sent to it.
+        TaskSignal.Stop => 19,
         _ => throw new ArgumentOutOfRangeException(nameof(signal), signal, null),
     };
 

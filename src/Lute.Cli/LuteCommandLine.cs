@@ -26,7 +26,7 @@ internal static class LuteCommandLine
             HistoryCommand.Create(),
             HistoryCommand.CreateShow(),
             EmitCommand.Create(),
-            SignalCommand.Create("stop", TaskSignal.Stop, "Stops a running task (SIGTSTP to its process group, through its runner)"),
+            SignalCommand.Create("stop", TaskSignal.Stop, "Stops a running task until it is continued (SIGSTOP to all its processes, through its runner)"),
             SignalCommand.Create("continue", TaskSignal.Continue, "Continues a stopped task (SIGCONT, through its runner)"),
         };
         root.Options.Add(Config);

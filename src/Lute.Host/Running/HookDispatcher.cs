@@ -72,7 +72,8 @@ internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, 
         catch (Exception e)
         {
             hook.Failures++;
-            LogFailed(logger, e, hook.Name, eventName, e.Message);
+            LogFailed(logger, hook.Name, eventName, e.Message);
+            LogFailureDetail(logger, e, hook.Name);
             if (hook.Binding.Critical)
             {
                 criticalFailure($"critical hook '{hook.Name}' failed on event '{eventName}': {e.Message}");
@@ -80,9 +81,12 @@ internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, 
         }
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Hook {Hook} exceeded its {Seconds}s limit on event {Event}; it is not called again in this run")]
-    private static partial void LogTimedOut(ILogger logger, string hook, string @event, double seconds);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Hook {Hook} exceeded its {Seconds}s limit on event {EventName}; it is not called again in this run")]
+    private static partial void LogTimedOut(ILogger logger, string hook, string eventName, double seconds);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Hook {Hook} failed on event {Event}: {Error}; the run goes on")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string hook, string @event, string error);
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Hook {Hook} failed on event {EventName}: {Error}; the run goes on")]
+    private static partial void LogFailed(ILogger logger, string hook, string eventName, string error);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "Hook {Hook} failure details")]
+    private static partial void LogFailureDetail(ILogger logger, Exception exception, string hook);
 }

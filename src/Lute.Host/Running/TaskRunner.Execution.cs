@@ -198,7 +198,6 @@ public sealed partial class TaskRunner
                     }
 
                     (exit, cause) = await SuperviseAsync(execution, prepared, control, logger).ConfigureAwait(false);
-                    await bus.PublishAsync(new ProcessExitedEvent(DateTimeOffset.UtcNow, exit), CancellationToken.None).ConfigureAwait(false);
                     await EndLeftoversAsync(execution, logger).ConfigureAwait(false);
                 }
             }
@@ -208,6 +207,12 @@ public sealed partial class TaskRunner
             }
 
             await DrainAsync(sessions, logger).ConfigureAwait(false);
+            if (exit is not null)
+            {
+                // Published after the drain, so hooks see every line and message of the task before its exit.
+                await bus.PublishAsync(new ProcessExitedEvent(DateTimeOffset.UtcNow, exit), CancellationToken.None).ConfigureAwait(false);
+            }
+
             // Every event the task sent is dispatched before the outcome is decided.
             bus.Complete();
             await consuming.ConfigureAwait(false);

@@ -6,7 +6,7 @@ namespace Lute.Tests.Support;
 /// A throw-away folder with its own plugins.yaml, plugin folder (links to built plugins), result store and logs,
 /// where tests write task files and run the real <c>lute</c> command line.
 /// </summary>
-internal sealed class Workspace : IDisposable
+internal sealed partial class Workspace : IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
 
@@ -70,6 +70,18 @@ internal sealed class Workspace : IDisposable
 
     public string PathOf(string name) => Path.Combine(Root, name);
 
+    /// <summary>Makes a named pipe: a task that reads it waits until the test writes to it.</summary>
+    public string MakeFifo(string name)
+    {
+        var path = PathOf(name);
+        if (NativeFifo.Make(path, 0x180) != 0)
+        {
+            throw new IOException($"mkfifo {path} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+
+        return path;
+    }
+
     /// <summary>Starts <c>lute ARGS --config plugins.yaml</c>.</summary>
     public ChildProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, bool resetSignals = false) =>
         ChildProcess.Start(Repo.Lute, [.. arguments, "--config", ConfigPath], Root, environment, resetSignals);
@@ -116,4 +128,10 @@ internal sealed class Workspace : IDisposable
         {
         }
     }
+}
+
+internal static partial class NativeFifo
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    internal static partial int Make(string path, uint mode);
 }

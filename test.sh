@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds everything and runs every test. Ends with the line
+# "N passed, N failed, N skipped". Exits non-zero when a test failed, the build failed or no test ran.
+# Extra arguments go to `dotnet test` (for example: ./test.sh --filter "FullyQualifiedName~Plugins").
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+bash scripts/install-test-deps.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+./build.sh || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+dotnet test Lute.Plugins.sln -c Release --no-build --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
+status=$?
+
+count() { # count OUTCOME: test results with that outcome over every TRX file
+  local total=0 n f
+  for f in "$results"/*.trx; do
+    [ -e "$f" ] || continue
+    n=$(grep -o "<UnitTestResult [^>]*outcome=\"$1\"" "$f" | wc -l)
+    total=$((total + n))
+  done
+  echo "$total"
+}
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count NotExecuted)
+if [ $((passed + failed + skipped)) -eq 0 ]; then
+  echo "test.sh: no test ran" >&2
+  [ "$status" -ne 0 ] || status=1
+fi
+if [ "$skipped" -gt 0 ] && [ "$status" -eq 0 ]; then
+  echo "test.sh: $skipped test(s) were skipped; a skipped test is not a pass" >&2
+  status=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,69 @@
+using Lute.Host.Running;
+using Lute.Tests.Support;
+
+namespace Lute.Tests.Integration;
+
+[Collection(ProcessCollection.Name)]
+public sealed class ConfigurationErrorSpecs
+{
+    [Fact]
+    public async Task Bad_yaml_names_file_line_and_column_and_records_nothing()
+    {
+        using var workspace = Workspace.Create();
+        var path = workspace.Write("tasks.yaml", "tasks:\n  Broken:\n    command: [echo, \"unclosed\n");
+
+        var (code, process) = await workspace.LuteAsync("run", path);
+
+        Assert.True(code == ExitCodes.BadInput, process.Output);
+        Assert.Contains(process.Stderr, l => l.StartsWith($"lute: error: {path}:", StringComparison.Ordinal) && l.Contains("not valid YAML", StringComparison.Ordinal));
+        Assert.False(File.Exists(workspace.StorePath));
+    }
+
+    [Fact]
+    public async Task Unknown_template_name_is_an_error_that_names_it()
+    {
+        using var workspace = Workspace.Create();
+        var path = workspace.Write("tasks.yaml", "tasks:\n  T:\n    command: [echo, \"{{ missing_name }}\"]\n");
+
+        var (code, process) = await workspace.LuteAsync("run", path);
+
+        Assert.True(code == ExitCodes.BadInput, process.Output);
+        Assert.Contains(process.Stderr, l => l.Contains($"{path}:3:21: unknown name 'missing_name'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unknown_executor_lists_the_available_ones()
+    {
+        using var workspace = Workspace.Create();
+        var path = workspace.Write("tasks.yaml", "tasks:\n  T:\n    executor: warp-drive\n    command: [echo]\n");
+
+        var (code, process) = await workspace.LuteAsync("run", path);
+
+        Assert.True(code == ExitCodes.BadInput, process.Output);
+        Assert.Contains(process.Stderr, l => l.Contains("no executor named 'warp-drive'. Available executors: local.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Bad_plugins_yaml_names_file_line_and_column()
+    {
+        using var workspace = Workspace.Create();
+        workspace.WriteConfig("hooks:\n  - { use: x, on: [finished] }");
+        var path = workspace.Write("tasks.yaml", "tasks:\n  T:\n    command: [echo]\n");
+
+        var (code, process) = await workspace.LuteAsync("run", path);
+
+        Assert.True(code == ExitCodes.BadInput, process.Output);
+        Assert.Contains(process.Stderr, l => l.Contains($"{workspace.ConfigPath}:5:20: unknown event 'finished'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Missing_task_file_is_a_clear_error()
+    {
+        using var workspace = Workspace.Create();
+
+        var (code, process) = await workspace.LuteAsync("run", "does-not-exist.yaml");
+
+        Assert.True(code == ExitCodes.BadInput, process.Output);
+        Assert.Contains(process.Stderr, l => l.Contains("cannot read task file 'does-not-exist.yaml'", StringComparison.Ordinal));
+    }
+}

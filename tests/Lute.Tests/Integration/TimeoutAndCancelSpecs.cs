@@ -1,0 +1,135 @@
+using Lute.Contracts;
+using Lute.Host.Running;
+using Lute.Tests.Support;
+
+namespace Lute.Tests.Integration;
+
+[Collection(ProcessCollection.Name)]
+public sealed class TimeoutAndCancelSpecs
+{
+    private const int SigInt = 2;
+    private const int SigTerm = 15;
+
+    // A task that ignores SIGTERM, starts a child that ignores it too, records both PIDs and says it is ready.
+    private const string Stubborn = """
+        trap '' TERM
+        sleep 600 &
+        echo $! > child.pid
+        echo $$ > main.pid
+        echo ready
+        wait
+        """;
+
+    [Fact]
+    public async Task Task_that_ignores_SIGTERM_is_killed_after_the_grace_period_and_recorded_timed_out()
+    {
+        using var workspace = Workspace.Create();
+        workspace.Write("stubborn.sh", Stubborn);
+        var (code, process) = await workspace.RunTaskAsync("""
+            tasks:
+              Stubborn:
+                command: [sh, stubborn.sh]
+                timeout: 1s
+                grace_period: 1s
+            """);
+
+        Assert.True(code == ExitCodes.TimedOut, process.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal(RunStatus.TimedOut, run.Status);
+        Assert.Contains("time limit", run.Reason, StringComparison.Ordinal);
+        AssertGone(workspace);
+    }
+
+    [Theory]
+    [InlineData(SigTerm)]
+    [InlineData(SigInt)]
+    public async Task Signal_to_lute_run_cancels_the_task_group_and_records_cancelled(int signal)
+    {
+        using var workspace = Workspace.Create();
+        workspace.Write("stubborn.sh", Stubborn);
+        var tasks = workspace.Write("tasks.yaml", """
+            tasks:
+              Stubborn:
+                command: [sh, stubborn.sh]
+                grace_period: 1s
+            """);
+        using var lute = workspace.Start(["run", tasks], resetSignals: true);
+        await lute.WaitForLineAsync(l => l.EndsWith("[Stubborn stdout] ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+
+        lute.Signal(signal);
+        var code = await lute.WaitForExitAsync(Workspace.DefaultTimeout);
+
+        Assert.True(code == ExitCodes.Cancelled, lute.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        Assert.Contains(signal == SigTerm ? "SIGTERM" : "SIGINT", run.Reason, StringComparison.Ordinal);
+        AssertGone(workspace);
+    }
+
+    [Fact]
+    public async Task Task_that_ends_on_SIGTERM_is_cancelled_gracefully_without_SIGKILL()
+    {
+        using var workspace = Workspace.Create();
+        var tasks = workspace.Write("tasks.yaml", """
+            tasks:
+              Polite:
+                command: [sh, -c, 'trap "echo got TERM; exit 0" TERM; echo ready; while :; do sleep 1 & wait $!; done']
+                grace_period: 30s
+            """);
+        using var lute = workspace.Start(["run", tasks], resetSignals: true);
+        await lute.WaitForLineAsync(l => l.EndsWith("[Polite stdout] ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+
+        lute.Signal(SigTerm);
+        var code = await lute.WaitForExitAsync(Workspace.DefaultTimeout);
+
+        Assert.True(code == ExitCodes.Cancelled, lute.Output);
+        Assert.Contains(lute.Stderr, l => l.EndsWith("[Polite stdout] got TERM", StringComparison.Ordinal));
+        Assert.DoesNotContain(lute.Stderr, l => l.Contains("SIGKILL", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Task_can_be_stopped_and_continued_from_the_command_line()
+    {
+        using var workspace = Workspace.Create("Lute.TestPlugins.Hooks");
+        var events = workspace.PathOf("events.txt");
+        workspace.WriteConfig($$"""
+            hooks:
+              - { use: test.record, on: [stopped, continued, done], settings: { path: "{{events}}" } }
+            """);
+        var tasks = workspace.Write("tasks.yaml", """
+            tasks:
+              Pausable:
+                command: [sh, -c, 'echo $$ > main.pid; echo ready; read line < fifo; echo released']
+            """);
+        workspace.MakeFifo("fifo");
+        using var lute = workspace.Start(["run", tasks]);
+        await lute.WaitForLineAsync(l => l.EndsWith("[Pausable stdout] ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        var runId = (await workspace.LatestRunAsync()).Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var task = ProcessTable.ReadPid(workspace.PathOf("main.pid"));
+
+        var (stopCode, stop) = await workspace.LuteAsync("stop", runId);
+        await lute.WaitForLineAsync(l => l.Contains("Task stopped", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        var stoppedState = ProcessTable.State(task);
+        var (continueCode, cont) = await workspace.LuteAsync("continue", runId);
+        await lute.WaitForLineAsync(l => l.Contains("Task continued", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        var continuedState = ProcessTable.State(task);
+        await File.WriteAllTextAsync(workspace.PathOf("fifo"), "go\n");
+        var code = await lute.WaitForExitAsync(Workspace.DefaultTimeout);
+
+        Assert.True(stopCode == 0, stop.Output);
+        Assert.True(continueCode == 0, cont.Output);
+        Assert.Equal('T', stoppedState);
+        Assert.NotEqual('T', continuedState);
+        Assert.True(code == ExitCodes.Completed, lute.Output);
+        Assert.Equal(["stopped|Stopped", "continued|Running", "done|Completed"], File.ReadAllLines(events));
+    }
+
+    private static void AssertGone(Workspace workspace)
+    {
+        var main = ProcessTable.ReadPid(workspace.PathOf("main.pid"));
+        var child = ProcessTable.ReadPid(workspace.PathOf("child.pid"));
+        Assert.False(ProcessTable.IsAlive(main), $"task process {main} is still alive");
+        Assert.False(ProcessTable.IsAlive(child), $"task child {child} is still alive");
+        Assert.Empty(ProcessTable.InGroup(main));
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Lute.Contracts;
+using Lute.Host.Configuration;
+using Lute.Host.Plugins;
+using Lute.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lute.Tests.Plugins;
+
+public sealed class PluginHostSpecs : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("lute-plugins-").FullName;
+
+    [Fact]
+    public async Task Two_plugins_depending_on_different_versions_of_one_library_each_see_their_own()
+    {
+        Link(Repo.TestPlugin("Lute.TestPlugins.JsonOld"));
+        Link(Repo.TestPlugin("Lute.TestPlugins.JsonNew"));
+        using var host = Load();
+        var control = new FakeRunControl();
+
+        foreach (var name in new[] { "test.json-old", "test.json-new" })
+        {
+            var (hook, _, _) = host.Create<IHook>(ComponentKind.Hook, name);
+            await hook.OnEventAsync(new RunStartedEvent(DateTimeOffset.UtcNow, FakeRunControl.Context(control).Run), FakeRunControl.Context(control));
+        }
+
+        Assert.Equal("12.0.0.0", Version(control.Summary["json-old"]));
+        Assert.Equal("13.0.0.0", Version(control.Summary["json-new"]));
+        Assert.All(host.Plugins, p => Assert.True(p.Loaded, p.Error));
+    }
+
+    [Fact]
+    public void Plugin_built_against_another_contract_major_version_is_refused_with_the_reason()
+    {
+        Link(Repo.TestPlugin("Lute.TestPlugins.FutureContract"));
+        Link(Repo.Plugin("Lute.Executors.Local"));
+        using var host = Load();
+
+        var future = host.Plugins.Single(p => p.Name == "Lute.TestPlugins.FutureContract");
+        Assert.False(future.Loaded);
+        Assert.Equal("2.0", future.ContractVersion);
+        Assert.Contains("built against contracts 2.0, but this host implements contracts 1.0", future.Error, StringComparison.Ordinal);
+        Assert.Equal(["local"], host.Names(ComponentKind.Executor));
+    }
+
+    [Fact]
+    public void Folder_without_its_assembly_and_a_file_that_is_not_an_assembly_are_reported_and_others_still_load()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "Lute.Empty"));
+        Directory.CreateDirectory(Path.Combine(_directory, "Lute.Garbage"));
+        File.WriteAllText(Path.Combine(_directory, "Lute.Garbage", "Lute.Garbage.dll"), "this is not a .NET assembly");
+        Link(Repo.Plugin("Lute.Executors.Local"));
+        using var host = Load();
+
+        Assert.Contains("has no Lute.Empty.dll", host.Plugins.Single(p => p.Name == "Lute.Empty").Error, StringComparison.Ordinal);
+        Assert.Contains("is not a .NET assembly", host.Plugins.Single(p => p.Name == "Lute.Garbage").Error, StringComparison.Ordinal);
+        Assert.True(host.Plugins.Single(p => p.Name == "Lute.Executors.Local").Loaded);
+        Assert.NotNull(host.Create<IExecutor>(ComponentKind.Executor, "local").Component);
+    }
+
+    [Fact]
+    public void Sha256_pin_that_does_not_match_refuses_the_plugin_and_a_matching_pin_loads_it()
+    {
+        Link(Repo.Plugin("Lute.Executors.Local"));
+        var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(Repo.Plugin("Lute.Executors.Local"), "Lute.Executors.Local.dll"))));
+        var wrong = new string('0', 64);
+
+        using var refused = Load(new PluginEntry("Lute.Executors.Local", wrong, true, PluginSettings.Empty, new SourceLocation("plugins.yaml", 3, 5)));
+        using var accepted = Load(new PluginEntry("Lute.Executors.Local", actual, true, PluginSettings.Empty, new SourceLocation("plugins.yaml", 3, 5)));
+
+        Assert.Contains($"SHA-256 mismatch: plugins.yaml (plugins.yaml:3:5) pins {wrong}, Lute.Executors.Local.dll has {actual}", refused.Plugins.Single().Error, StringComparison.Ordinal);
+        Assert.True(accepted.Plugins.Single().Loaded);
+        Assert.Equal(actual, accepted.Plugins.Single().Sha256);
+    }
+
+    [Fact]
+    public void Disabled_plugin_is_not_loaded_and_its_components_are_not_available()
+    {
+        Link(Repo.Plugin("Lute.Executors.Local"));
+        using var host = Load(new PluginEntry("Lute.Executors.Local", null, false, PluginSettings.Empty, new SourceLocation("plugins.yaml", 1, 1)));
+
+        Assert.True(host.Plugins.Single().Disabled);
+        var error = Assert.Throws<PluginException>(() => host.Create<IExecutor>(ComponentKind.Executor, "local"));
+        Assert.Contains("no executor named 'local'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Component_whose_constructor_throws_gives_an_error_naming_the_plugin_and_the_cause()
+    {
+        Link(Repo.TestPlugin("Lute.TestPlugins.Hooks"));
+        using var host = Load();
+
+        var error = Assert.Throws<PluginException>(() => host.Create<object>(ComponentKind.Hook, "test.throw-ctor"));
+
+        Assert.Contains("plugin Lute.TestPlugins.Hooks could not create hook 'test.throw-ctor'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("test.throw-ctor cannot be built", error.Message + error.InnerException, StringComparison.Ordinal);
+        Assert.NotNull(host.Create<object>(ComponentKind.Hook, "test.record").Component);
+    }
+
+    [Fact]
+    public void Plugin_listed_in_the_configuration_without_a_folder_is_reported()
+    {
+        using var host = Load(new PluginEntry("Lute.Hooks.Missing", null, true, PluginSettings.Empty, new SourceLocation("plugins.yaml", 7, 5)));
+
+        Assert.Contains("listed in plugins.yaml (plugins.yaml:7:5) but there is no folder 'Lute.Hooks.Missing'", host.Plugins.Single().Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plugin_lists_what_it_provides_with_its_version_and_contract_version()
+    {
+        Link(Repo.TestPlugin("Lute.TestPlugins.Hooks"));
+        using var host = Load();
+
+        var plugin = host.Plugins.Single();
+        Assert.Equal("1.0", plugin.ContractVersion);
+        Assert.Equal("0.1.0.0", plugin.Version);
+        Assert.Equal(
+            ["test.answer", "test.hang", "test.record", "test.throw", "test.throw-ctor"],
+            plugin.Components.Where(c => c.Kind == ComponentKind.Hook).Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["test.echo"], plugin.Components.Where(c => c.Kind == ComponentKind.Tasklet).Select(c => c.Name));
+    }
+
+    private PluginHost Load(params PluginEntry[] entries) => PluginHost.Load(
+        new HostConfiguration { PluginDirectory = _directory, StorePath = Path.Combine(_directory, "x.db"), LogDirectory = _directory, Plugins = entries },
+        NullLoggerFactory.Instance);
+
+    private void Link(string folder) =>
+        Directory.CreateSymbolicLink(Path.Combine(_directory, Path.GetFileName(folder)), folder);
+
+    private static string Version(string json) => JsonDocument.Parse(json).RootElement.GetProperty("version").GetString()!;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
