@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Lute.Contracts;
+using Lute.Host.Running;
+using Lute.Tests.Support;
+
+namespace Lute.Tests.Integration;
+
+[Collection(ProcessCollection.Name)]
+public sealed class CliSpecs
+{
+    [Fact]
+    public async Task The_example_task_runs_end_to_end()
+    {
+        using var workspace = Workspace.Create();
+
+        var (code, process) = await workspace.LuteAsync("run", Path.Combine(Repo.Root, "examples", "hello.yaml"));
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal("Hello", run.Task);
+        Assert.Equal("0007", run.ExperimentRun);
+        using var payload = JsonDocument.Parse(run.Payload!);
+        Assert.Equal(3, payload.RootElement.GetProperty("lines").GetInt32());
+        var summary = JsonSerializer.Deserialize<Dictionary<string, string>>(run.Summary!)!;
+        Assert.StartsWith("3 ", summary["lines"], StringComparison.Ordinal);
+        Assert.Contains($"Result recorded in {workspace.StorePath} (lute show {run.Id})", process.Stdout);
+    }
+
+    [Fact]
+    public async Task History_and_show_print_what_the_store_holds()
+    {
+        using var workspace = Workspace.Create();
+        await workspace.RunTaskAsync("tasks:\n  First:\n    command: [\"true\"]\n");
+        await workspace.RunTaskAsync("tasks:\n  Second:\n    command: [sh, -c, \"exit 3\"]\n    parameters: { p: \"v'1\" }\n");
+
+        var (historyCode, history) = await workspace.LuteAsync("history");
+        var (showCode, show) = await workspace.LuteAsync("show", "2");
+        var (missingCode, missing) = await workspace.LuteAsync("show", "99");
+
+        Assert.Equal(0, historyCode);
+        Assert.Matches(@"^2\s+Second\s+local\s+FAILED\s+3\s+", history.Stdout[1]);
+        Assert.Matches(@"^1\s+First\s+local\s+COMPLETED\s+0\s+", history.Stdout[2]);
+        Assert.Equal(0, showCode);
+        Assert.Contains("status:        FAILED", show.Stdout);
+        Assert.Contains("reason:        exit code 3", show.Stdout);
+        Assert.Contains("    \"p\": \"v'1\"", show.Stdout);
+        Assert.Equal(ExitCodes.BadInput, missingCode);
+        Assert.Contains(missing.Stderr, l => l.Contains("there is no run 99", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Plugins_lists_loaded_plugins_and_why_others_failed()
+    {
+        using var workspace = Workspace.Create("Lute.TestPlugins.FutureContract");
+        Directory.CreateDirectory(Path.Combine(workspace.PluginDirectory, "Lute.Empty"));
+
+        var (code, process) = await workspace.LuteAsync("plugins");
+
+        Assert.Equal(1, code);
+        Assert.Contains("Lute.Executors.Local 0.1.0.0 (contracts 1.0): loaded", process.Stdout);
+        Assert.Contains(process.Stdout, l => l.Contains("executor", StringComparison.Ordinal) && l.Contains("local", StringComparison.Ordinal) && l.Contains("process group", StringComparison.Ordinal));
+        Assert.Contains("Lute.TestPlugins.FutureContract 0.1.0.0 (contracts 2.0): FAILED", process.Stdout);
+        Assert.Contains(process.Stdout, l => l.Contains("error: built against contracts 2.0", StringComparison.Ordinal));
+        Assert.Contains(process.Stdout, l => l.Contains("error: the folder has no Lute.Empty.dll", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cpu_affinity_keeps_the_first_cpu_for_the_runner()
+    {
+        using var workspace = Workspace.Create();
+        var (code, process) = await workspace.RunTaskAsync("""
+            tasks:
+              Pinned:
+                command: [sh, -c, 'grep Cpus_allowed_list /proc/self/status']
+                cpu_affinity: true
+            """);
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        var expected = Environment.ProcessorCount > 1 ? (Environment.ProcessorCount == 2 ? "1" : $"1-{Environment.ProcessorCount - 1}") : "0";
+        Assert.Contains(process.Stderr, l => l.EndsWith($"[Pinned stdout] Cpus_allowed_list:\t{expected}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Clients_outside_a_runner_do_nothing_and_an_unreachable_runner_fails_fast()
+    {
+        using var workspace = Workspace.Create();
+        var script = workspace.Write("standalone.py", """
+            import lute_task
+            with lute_task.connect() as lute:
+                print("attached" if lute.attached else "standalone")
+                lute.result(payload=1)
+            """);
+        var pythonPath = new Dictionary<string, string?> { ["PYTHONPATH"] = Repo.PythonClient, ["LUTE_SOCKET"] = null };
+
+        using var standalone = ChildProcess.Start("python3", [script], workspace.Root, pythonPath);
+        var standaloneCode = await standalone.WaitForExitAsync(Workspace.DefaultTimeout);
+        using var unreachable = ChildProcess.Start("python3", [script], workspace.Root, new Dictionary<string, string?>(pythonPath) { ["LUTE_SOCKET"] = workspace.PathOf("nobody-listens.sock") });
+        var unreachableCode = await unreachable.WaitForExitAsync(Workspace.DefaultTimeout);
+        using var emit = ChildProcess.Start(Repo.Lute, ["emit", "result", "1"], workspace.Root, new Dictionary<string, string?> { ["LUTE_SOCKET"] = null });
+        var emitCode = await emit.WaitForExitAsync(Workspace.DefaultTimeout);
+
+        Assert.Equal(0, standaloneCode);
+        Assert.Equal(["standalone"], standalone.Stdout);
+        Assert.NotEqual(0, unreachableCode);
+        Assert.Contains(unreachable.Stderr, l => l.Contains("cannot reach the Lute runner at LUTE_SOCKET=", StringComparison.Ordinal));
+        Assert.Equal(0, emitCode);
+        Assert.Contains(emit.Stderr, l => l.Contains("LUTE_SOCKET is not set", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Task_that_reports_failure_is_failed_even_when_it_exits_0()
+    {
+        using var workspace = Workspace.Create();
+        var (code, process) = await workspace.RunTaskAsync($$"""
+            tasks:
+              Honest:
+                command: [sh, -c, 'lute emit failed "{\"reason\": \"no peaks found\"}"']
+                environment: { prepend: { PATH: "{{Repo.LuteDirectory}}" } }
+            """);
+
+        Assert.True(code == ExitCodes.Failed, process.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("the task reported a failure: no peaks found", run.Reason);
+    }
+}
