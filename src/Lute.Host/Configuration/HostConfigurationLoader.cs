@@ -33,17 +33,7 @@ public static class HostConfigurationLoader
             return Defaults();
         }
 
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read the plugin configuration '{path}': {e.Message}", e);
-        }
-
-        return Parse(path, text);
+        return Parse(path, YamlNodes.ReadFile(path, "plugin configuration"));
     }
 
     /// <summary>The embedded defaults: plugins next to the host, the local executor, a per-user SQLite store.</summary>

@@ -23,20 +23,7 @@ public static class TaskFileLoader
     /// <param name="path">The file.</param>
     /// <exception cref="InputException">The file cannot be read.</exception>
     /// <exception cref="ConfigurationException">The file is not a valid task file.</exception>
-    public static TaskFile Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read task file '{path}': {e.Message}", e);
-        }
-
-        return Parse(path, text);
-    }
+    public static TaskFile Load(string path) => Parse(path, YamlNodes.ReadFile(path, "task file"));
 
     /// <summary>Parses a task file's text.</summary>
     /// <param name="path">The file's path, for messages.</param>

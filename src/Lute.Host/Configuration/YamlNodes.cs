@@ -12,6 +12,19 @@ internal sealed class YamlNodes(string file)
 {
     public string File { get; } = file;
 
+    /// <summary>Reads a configuration file's text; a file that cannot be read is an <see cref="InputException"/>.</summary>
+    public static string ReadFile(string path, string what)
+    {
+        try
+        {
+            return System.IO.File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot read {what} '{path}': {e.Message}", e);
+        }
+    }
+
     public static (YamlNodes Reader, YamlNode? Root) Load(string file, string text)
     {
         var reader = new YamlNodes(file);
