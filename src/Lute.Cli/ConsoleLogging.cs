@@ -28,8 +28,15 @@ internal sealed class ConsoleLogging : IAsyncDisposable
 
     public Microsoft.Extensions.Logging.ILoggerFactory Factory { get; }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Factory.Dispose();
         await _logger.DisposeAsync().ConfigureAwait(false);
     }

@@ -51,6 +51,11 @@ internal static class LuteCommandLine
             await Console.Error.WriteLineAsync($"lute: error: {e.Message}").ConfigureAwait(false);
             return e is StoreException ? ExitCodes.Internal : ExitCodes.BadInput;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            await Console.Error.WriteLineAsync($"lute: internal error: {e}").ConfigureAwait(false);
+            return ExitCodes.Internal;
+        }
     }
 
     public static HostConfiguration LoadConfiguration(ParseResult parsed) => HostConfigurationLoader.Load(parsed.GetValue(Config));

@@ -15,8 +15,6 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
 
     public string? CancelReason => Volatile.Read(ref _cancelReason);
 
-    public bool Stopped { get; private set; }
-
     public void Attach(IExecution execution) => Volatile.Write(ref _execution, execution);
 
     public async ValueTask StopAsync(string reason, CancellationToken cancellationToken = default)
@@ -29,7 +27,6 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
         }
 
         await execution.SignalAsync(TaskSignal.Stop, cancellationToken).ConfigureAwait(false);
-        Stopped = true;
         LogStopped(logger, reason);
         await bus.PublishAsync(new TaskStatusEvent(DateTimeOffset.UtcNow, RunStatus.Stopped, reason), cancellationToken).ConfigureAwait(false);
     }
@@ -44,7 +41,6 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
         }
 
         await execution.SignalAsync(TaskSignal.Continue, cancellationToken).ConfigureAwait(false);
-        Stopped = false;
         LogContinued(logger, reason);
         await bus.PublishAsync(new TaskStatusEvent(DateTimeOffset.UtcNow, RunStatus.Running, reason), cancellationToken).ConfigureAwait(false);
     }

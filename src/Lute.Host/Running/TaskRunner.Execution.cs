@@ -127,6 +127,7 @@ public sealed partial class TaskRunner
         var cause = EndCause.Exited;
         string? launchError = null;
         string? taskletFailure = null;
+        string? runnerError = null;
         var details = new Dictionary<string, string>();
         try
         {
@@ -182,15 +183,24 @@ public sealed partial class TaskRunner
                         details[key] = value;
                     }
 
-                    await store.MarkRunningAsync(
-                        run.RunId,
-                        new RunningUpdate(
-                            execution.ProcessId,
-                            JsonSerializer.Serialize(details, HostJson.Default.DictionaryStringString),
-                            JsonSerializer.Serialize(sessions.Select(s => s.Description).ToList(), HostJson.Default.ListString),
-                            log.Path,
-                            JsonSerializer.Serialize(environmentChanges, typeof(SortedDictionary<string, string>), HostJson.Default)),
-                        CancellationToken.None).ConfigureAwait(false);
+                    try
+                    {
+                        await store.MarkRunningAsync(
+                            run.RunId,
+                            new RunningUpdate(
+                                execution.ProcessId,
+                                JsonSerializer.Serialize(details, HostJson.Default.DictionaryStringString),
+                                JsonSerializer.Serialize(sessions.Select(s => s.Description).ToList(), HostJson.Default.ListString),
+                                log.Path,
+                                JsonSerializer.Serialize(environmentChanges, typeof(SortedDictionary<string, string>), HostJson.Default)),
+                            CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (StoreException e)
+                    {
+                        // The task runs on; the outcome is still reported (and written, if the store recovers).
+                        LogStoreFailed(logger, e.Message);
+                    }
+
                     await bus.PublishAsync(new TaskLaunchedEvent(DateTimeOffset.UtcNow, execution.ProcessId, execution.Details), CancellationToken.None).ConfigureAwait(false);
                     foreach (var session in sessions)
                     {
@@ -233,6 +243,14 @@ public sealed partial class TaskRunner
         {
             cause = EndCause.Cancelled;
         }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException
+                                      or InvalidOperationException or LuteException)
+        {
+            // The runner's own failure (a socket that cannot be created, a plugin that throws): the task is ended
+            // (by disposing its execution below) and the run is recorded FAILED with the cause.
+            runnerError = $"runner error: {e.Message}";
+            LogRunnerError(logger, e, e.Message);
+        }
         finally
         {
             if (execution is not null)
@@ -249,7 +267,12 @@ public sealed partial class TaskRunner
             state.SetPayload(JsonSerializer.SerializeToElement(prepared.Result, HostJson.Default.String));
         }
 
-        var result = Decide(run, startedAt, exit, cause, launchError, taskletFailure, control, state, details, prepared);
+        var result = Decide(run, startedAt, exit, cause, launchError, taskletFailure ?? runnerError, control, state, details, prepared);
+        if (runnerError is not null && result.Status == RunStatus.Completed)
+        {
+            result = result with { Status = RunStatus.Failed, Reason = runnerError };
+        }
+
         await dispatcher.DispatchAsync(new RunEndedEvent(DateTimeOffset.UtcNow, result), run.TaskName, CancellationToken.None).ConfigureAwait(false);
         foreach (var session in sessions)
         {
@@ -360,6 +383,9 @@ public sealed partial class TaskRunner
 
     [LoggerMessage(EventId = 607, Level = LogLevel.Error, Message = "The outcome could not be written to the result store: {Error}")]
     private static partial void LogStoreFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Error, Message = "The runner failed: {Error}; ending the task")]
+    private static partial void LogRunnerError(ILogger logger, Exception exception, string error);
 
     [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "Run {RunId} ended {Status} ({Reason}) after {Seconds:0.###}s")]
     private static partial void LogEnded(ILogger logger, long runId, string status, string reason, double seconds);
