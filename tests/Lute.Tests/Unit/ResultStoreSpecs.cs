@@ -1,0 +1,352 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Lute.Contracts;
+using Lute.Host.Store;
+using Microsoft.Data.Sqlite;
+
+namespace Lute.Tests.Unit;
+
+public sealed class ResultStoreSpecs : IDisposable
+{
+    private const string Awkward = "quote \" apostrophe ' newline \n ;;; nul \u0000 Grüße, 東京 😀'); DROP TABLE runs; --";
+
+    private static readonly JsonSerializerOptions RawUtf8 = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly DateTimeOffset Start = new(2025, 3, 4, 5, 6, 7, 891, TimeSpan.FromHours(2));
+
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("lute-store-specs-");
+
+    private string StorePath => Path.Combine(_folder.FullName, "nested", "lute.db");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private static NewRun Run(string task, string parameters = "{}") => new()
+    {
+        Task = task,
+        TaskFile = "/work/tasks.yaml",
+        Executor = "local",
+        Experiment = "mnist",
+        ExperimentRun = "0007",
+        StartedAt = Start,
+        Host = "node-1",
+        RunnerPid = 4321,
+        Command = """["python3","train.py"]""",
+        Parameters = parameters,
+        Environment = """{"MODE":"fast","GONE":null}""",
+        WorkDirectory = "/work/w",
+    };
+
+    private static SqliteConnection Raw(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static object? Scalar(string path, string sql)
+    {
+        using var connection = Raw(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = Raw(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public async Task Opening_a_new_file_creates_its_folder_and_the_schema()
+    {
+        // Act
+        using (var store = await ResultStore.OpenAsync(StorePath))
+        {
+            Assert.Equal(StorePath, store.Path);
+        }
+
+        // Assert
+        Assert.True(File.Exists(StorePath));
+        Assert.Equal((long)ResultStore.SchemaVersion, Scalar(StorePath, "PRAGMA user_version;"));
+        Assert.Equal(1L, Scalar(StorePath, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'runs';"));
+        Assert.Equal(0L, Scalar(StorePath, "SELECT count(*) FROM runs;"));
+    }
+
+    [Fact]
+    public async Task Opening_an_existing_store_again_keeps_its_runs()
+    {
+        // Arrange
+        long id;
+        using (var store = await ResultStore.OpenAsync(StorePath))
+        {
+            id = await store.InsertAsync(Run("train"));
+        }
+
+        // Act
+        using var reopened = await ResultStore.OpenAsync(StorePath);
+        var run = await reopened.GetAsync(id);
+
+        // Assert
+        Assert.NotNull(run);
+        Assert.Equal("train", run.Task);
+    }
+
+    [Fact]
+    public async Task A_run_round_trips_through_insert_mark_running_finish_and_get()
+    {
+        // Arrange
+        using var store = await ResultStore.OpenAsync(StorePath);
+        var parameters = JsonSerializer.Serialize(new Dictionary<string, string> { ["note"] = Awkward, [Awkward] = "key" }, RawUtf8);
+        var summary = JsonSerializer.Serialize(new Dictionary<string, string> { ["escaped"] = Awkward });
+        var ended = Start.AddMinutes(3).AddTicks(1);
+
+        // Act
+        var id = await store.InsertAsync(Run("train", parameters));
+        var pending = await store.GetAsync(id);
+        await store.MarkRunningAsync(id, new RunningUpdate(5555, """{"pid":5555}""", """["stdio","socket"]""", "/logs/1.log", """{"LUTE_RUN_ID":"1"}"""));
+        var running = await store.GetAsync(id);
+        await store.FinishAsync(id, new FinalUpdate
+        {
+            Status = RunStatus.Failed,
+            ExitCode = 3,
+            Signal = 15,
+            Reason = Awkward,
+            LaunchFailed = true,
+            EndedAt = ended,
+            Summary = summary,
+            Payload = Awkward,
+            Metadata = """{"m":1}""",
+        });
+        var finished = await store.GetAsync(id);
+
+        // Assert: pending
+        Assert.NotNull(pending);
+        Assert.Equal(id, pending.Id);
+        Assert.Equal(RunStatus.Pending, pending.Status);
+        Assert.Equal("train", pending.Task);
+        Assert.Equal("/work/tasks.yaml", pending.TaskFile);
+        Assert.Equal("local", pending.Executor);
+        Assert.Equal("mnist", pending.Experiment);
+        Assert.Equal("0007", pending.ExperimentRun);
+        Assert.Equal(Start, pending.StartedAt);
+        Assert.Equal(TimeSpan.Zero, pending.StartedAt.Offset);
+        Assert.Null(pending.EndedAt);
+        Assert.Null(pending.Duration);
+        Assert.Equal("node-1", pending.Host);
+        Assert.Equal(4321, pending.RunnerPid);
+        Assert.Null(pending.TaskPid);
+        Assert.Equal("""["python3","train.py"]""", pending.Command);
+        Assert.Equal(parameters, pending.Parameters);
+        Assert.Equal("""{"MODE":"fast","GONE":null}""", pending.Environment);
+        Assert.Equal("/work/w", pending.WorkDirectory);
+        Assert.Null(pending.Summary);
+
+        // Assert: running
+        Assert.NotNull(running);
+        Assert.Equal(RunStatus.Running, running.Status);
+        Assert.Equal(5555, running.TaskPid);
+        Assert.Equal("""{"pid":5555}""", running.Details);
+        Assert.Equal("""["stdio","socket"]""", running.Communicators);
+        Assert.Equal("/logs/1.log", running.LogPath);
+        Assert.Equal("""{"LUTE_RUN_ID":"1"}""", running.Environment);
+
+        // Assert: finished
+        Assert.NotNull(finished);
+        Assert.Equal(RunStatus.Failed, finished.Status);
+        Assert.Equal(3, finished.ExitCode);
+        Assert.Equal(15, finished.Signal);
+        Assert.Equal(Awkward, finished.Reason);
+        Assert.True(finished.LaunchFailed);
+        Assert.Equal(ended, finished.EndedAt);
+        Assert.Equal(TimeSpan.FromMinutes(3).Add(TimeSpan.FromTicks(1)), finished.Duration);
+        Assert.Equal(summary, finished.Summary);
+        Assert.Equal(Awkward, finished.Payload);
+        Assert.Equal("""{"m":1}""", finished.Metadata);
+        Assert.Equal("""{"pid":5555}""", finished.Details);
+        Assert.Equal("/logs/1.log", finished.LogPath);
+        Assert.Equal(parameters, finished.Parameters);
+        Assert.Equal(Awkward, JsonSerializer.Deserialize<Dictionary<string, string>>(finished.Parameters)!["note"]);
+        Assert.Equal(Awkward, JsonSerializer.Deserialize<Dictionary<string, string>>(finished.Summary!)!["escaped"]);
+    }
+
+    [Fact]
+    public async Task Text_with_a_raw_nul_character_is_stored_intact()
+    {
+        // Arrange
+        using var store = await ResultStore.OpenAsync(StorePath);
+        var raw = "before\0after ;;; 東京";
+
+        // Act
+        var id = await store.InsertAsync(Run(raw, raw));
+        await store.FinishAsync(id, new FinalUpdate { Status = RunStatus.Completed, EndedAt = Start, Summary = raw, Payload = raw });
+        var run = await store.GetAsync(id);
+
+        // Assert
+        Assert.NotNull(run);
+        Assert.Equal(raw, run.Task);
+        Assert.Equal(raw, run.Parameters);
+        Assert.Equal(raw, run.Summary);
+        Assert.Equal(raw, run.Payload);
+        Assert.Single(await store.HistoryAsync(10, raw));
+    }
+
+    [Fact]
+    public async Task Finishing_without_details_or_log_keeps_those_recorded_at_launch()
+    {
+        // Arrange
+        using var store = await ResultStore.OpenAsync(StorePath);
+        var id = await store.InsertAsync(Run("t"));
+        await store.MarkRunningAsync(id, new RunningUpdate(1, "{\"d\":1}", null, "/l.log", "{}"));
+
+        // Act
+        await store.FinishAsync(id, new FinalUpdate { Status = RunStatus.Completed, EndedAt = Start, ExitCode = 0 });
+        var run = await store.GetAsync(id);
+
+        // Assert
+        Assert.NotNull(run);
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Null(run.Signal);
+        Assert.False(run.LaunchFailed);
+        Assert.Equal("{\"d\":1}", run.Details);
+        Assert.Equal("/l.log", run.LogPath);
+    }
+
+    [Fact]
+    public async Task Get_of_an_unknown_id_is_null()
+    {
+        // Arrange
+        using var store = await ResultStore.OpenAsync(StorePath);
+
+        // Act
+        var run = await store.GetAsync(404);
+
+        // Assert
+        Assert.Null(run);
+    }
+
+    [Fact]
+    public async Task History_is_newest_first_limited_and_filtered_by_task()
+    {
+        // Arrange
+        using var store = await ResultStore.OpenAsync(StorePath);
+        var ids = new List<long>();
+        foreach (var task in new[] { "train", "eval", "train", "train", "eval" })
+        {
+            ids.Add(await store.InsertAsync(Run(task)));
+        }
+
+        // Act
+        var all = await store.HistoryAsync(100);
+        var latestTwo = await store.HistoryAsync(2);
+        var train = await store.HistoryAsync(100, "train");
+        var latestEval = await store.HistoryAsync(1, "eval");
+        var none = await store.HistoryAsync(100, "nope");
+
+        // Assert
+        Assert.Equal(ids.AsEnumerable().Reverse(), all.Select(r => r.Id));
+        Assert.Equal([ids[4], ids[3]], latestTwo.Select(r => r.Id));
+        Assert.Equal([ids[3], ids[2], ids[0]], train.Select(r => r.Id));
+        Assert.All(train, r => Assert.Equal("train", r.Task));
+        Assert.Equal([ids[4]], latestEval.Select(r => r.Id));
+        Assert.Empty(none);
+    }
+
+    [Fact]
+    public async Task A_task_filter_is_a_parameter_not_sql()
+    {
+        // Arrange
+        using var store = await ResultStore.OpenAsync(StorePath);
+        await store.InsertAsync(Run("train"));
+
+        // Act
+        var injected = await store.HistoryAsync(100, "x' OR '1'='1");
+
+        // Assert
+        Assert.Empty(injected);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_sqlite_is_a_store_error_and_is_left_alone()
+    {
+        // Arrange
+        Directory.CreateDirectory(Path.GetDirectoryName(StorePath)!);
+        var text = string.Concat(Enumerable.Repeat("this is not a database, just text\n", 200));
+        await File.WriteAllTextAsync(StorePath, text);
+
+        // Act
+        var error = await Assert.ThrowsAsync<StoreException>(() => ResultStore.OpenAsync(StorePath));
+
+        // Assert
+        Assert.Contains(StorePath, error.Message, StringComparison.Ordinal);
+        Assert.IsType<SqliteException>(error.InnerException);
+        Assert.Equal(text, await File.ReadAllTextAsync(StorePath));
+    }
+
+    [Fact]
+    public async Task An_sqlite_file_with_other_tables_and_no_schema_version_is_a_store_error()
+    {
+        // Arrange
+        Directory.CreateDirectory(Path.GetDirectoryName(StorePath)!);
+        Execute(StorePath, "CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ada');");
+
+        // Act
+        var error = await Assert.ThrowsAsync<StoreException>(() => ResultStore.OpenAsync(StorePath));
+
+        // Assert
+        Assert.Contains("not a result store", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, Scalar(StorePath, "PRAGMA user_version;"));
+        Assert.Equal(0L, Scalar(StorePath, "SELECT count(*) FROM sqlite_master WHERE name = 'runs';"));
+        Assert.Equal("ada", Scalar(StorePath, "SELECT name FROM people;"));
+    }
+
+    [Fact]
+    public async Task An_sqlite_file_that_is_not_a_store_keeps_its_journal_mode()
+    {
+        // Arrange
+        Directory.CreateDirectory(Path.GetDirectoryName(StorePath)!);
+        Execute(StorePath, "CREATE TABLE people (name TEXT);");
+        var before = Scalar(StorePath, "PRAGMA journal_mode;");
+
+        // Act
+        await Assert.ThrowsAsync<StoreException>(() => ResultStore.OpenAsync(StorePath));
+
+        // Assert
+        Assert.Equal("delete", before);
+        Assert.Equal(before, Scalar(StorePath, "PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public async Task A_store_with_a_newer_schema_version_is_a_store_error()
+    {
+        // Arrange
+        using (await ResultStore.OpenAsync(StorePath))
+        {
+        }
+
+        var newer = ResultStore.SchemaVersion + 1;
+        Execute(StorePath, string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {newer};"));
+
+        // Act
+        var error = await Assert.ThrowsAsync<StoreException>(() => ResultStore.OpenAsync(StorePath));
+
+        // Assert
+        Assert.Contains($"schema version {newer}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+        Assert.Equal((long)newer, Scalar(StorePath, "PRAGMA user_version;"));
+    }
+
+    [Fact]
+    public async Task The_store_uses_write_ahead_logging()
+    {
+        // Act
+        using var store = await ResultStore.OpenAsync(StorePath);
+
+        // Assert
+        Assert.Equal("wal", Scalar(StorePath, "PRAGMA journal_mode;"));
+    }
+}
