@@ -167,12 +167,6 @@ public static class TaskFileLoader
             throw yaml.Error(keyNode, $"{what} has no 'command'; give the program and its arguments as a list");
         }
 
-        var duplicate = task.Parameters.GroupBy(p => p.Key).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            throw new ConfigurationException(duplicate.Last().Value.Location, $"parameter '{duplicate.Key}' is defined twice in {what}");
-        }
-
         return task with { Command = command };
     }
 

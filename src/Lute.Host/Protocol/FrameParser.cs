@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Lute.Contracts;
 
 namespace Lute.Host.Protocol;
@@ -17,6 +18,12 @@ public static class FrameParser
     public static bool TryParse(ReadOnlySequence<byte> frame, out TaskMessage? message, out string? error)
     {
         message = null;
+        if (!IsValidUtf8(frame))
+        {
+            error = "not valid UTF-8";
+            return false;
+        }
+
         JsonDocument document;
         try
         {
@@ -102,6 +109,25 @@ public static class FrameParser
             message = new TaskMessage(signal, contents, rank, host, id);
             error = null;
             return true;
+        }
+    }
+
+    private static bool IsValidUtf8(ReadOnlySequence<byte> frame)
+    {
+        if (frame.IsSingleSegment)
+        {
+            return Utf8.IsValid(frame.FirstSpan);
+        }
+
+        var copy = ArrayPool<byte>.Shared.Rent((int)frame.Length);
+        try
+        {
+            frame.CopyTo(copy);
+            return Utf8.IsValid(copy.AsSpan(0, (int)frame.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 }

@@ -53,6 +53,7 @@ internal static class LineReader
                     {
                         skipping = false;
                         onOversized?.Invoke(skipped + line.Length);
+                        skipped = 0;
                     }
                     else if (line.Length > maxBytes && policy == OversizedLines.Drop)
                     {
@@ -70,9 +71,12 @@ internal static class LineReader
                 {
                     if (policy == OversizedLines.Split)
                     {
-                        var piece = buffer.Slice(0, maxBytes);
-                        await onLine(piece).ConfigureAwait(false);
-                        buffer = buffer.Slice(maxBytes);
+                        while (buffer.Length > maxBytes)
+                        {
+                            var cut = CharacterBoundary(buffer, maxBytes);
+                            await onLine(buffer.Slice(0, cut)).ConfigureAwait(false);
+                            buffer = buffer.Slice(cut);
+                        }
                     }
                     else
                     {
@@ -90,7 +94,7 @@ internal static class LineReader
                     }
                     else if (buffer.Length > 0)
                     {
-                        await DeliverAsync(buffer, maxBytes, onLine).ConfigureAwait(false);
+                        await DeliverAsync(TrimCarriageReturn(buffer), maxBytes, onLine).ConfigureAwait(false);
                     }
 
                     reader.AdvanceTo(buffer.End);
@@ -110,11 +114,30 @@ internal static class LineReader
     {
         while (line.Length > maxBytes)
         {
-            await onLine(line.Slice(0, maxBytes)).ConfigureAwait(false);
-            line = line.Slice(maxBytes);
+            var cut = CharacterBoundary(line, maxBytes);
+            await onLine(line.Slice(0, cut)).ConfigureAwait(false);
+            line = line.Slice(cut);
         }
 
         await onLine(line).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where to cut a piece of at most <paramref name="maxBytes"/>: before a UTF-8 continuation byte is never a
+    /// boundary, so back off (at most 3 bytes) to keep characters whole.
+    /// </summary>
+    private static long CharacterBoundary(ReadOnlySequence<byte> buffer, int maxBytes)
+    {
+        var cut = (long)maxBytes;
+        var reader = new SequenceReader<byte>(buffer.Slice(0, Math.Min(buffer.Length, maxBytes + 1L)));
+        reader.Advance(cut);
+        for (var back = 0; back < 3 && cut > 1 && reader.TryPeek(out var next) && (next & 0xC0) == 0x80; back++)
+        {
+            cut--;
+            reader.Rewind(1);
+        }
+
+        return cut;
     }
 
     private static ReadOnlySequence<byte> TrimCarriageReturn(ReadOnlySequence<byte> line)

@@ -119,6 +119,11 @@ internal sealed partial class UnixSocketCommunicator(int maxMessageBytes) : ICom
             {
                 // The task closed its end, or the run is being torn down.
             }
+            catch (Exception e) when (e is InvalidOperationException or JsonException or FormatException)
+            {
+                // Whatever a connection sends ends at most that connection, never the run.
+                LogConnectionFailed(context.Logger, number, e.Message);
+            }
         }
 
         private ValueTask HandleAsync(TaskMessage message, NetworkStream stream, SemaphoreSlim writeLock, List<Task> pending, int number)
@@ -238,6 +243,9 @@ internal sealed partial class UnixSocketCommunicator(int maxMessageBytes) : ICom
 
         [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Connection {Connection} sent signal {Signal}, which protocol v1 does not define; passed to hooks as 'message'")]
         private static partial void LogUnknownSignal(ILogger logger, int connection, string signal);
+
+        [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Connection {Connection} was closed after an error: {Error}")]
+        private static partial void LogConnectionFailed(ILogger logger, int connection, string error);
 
         [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "The reply to request {RequestId} on connection {Connection} could not be sent: the task closed the connection")]
         private static partial void LogReplyLost(ILogger logger, int connection, long requestId);

@@ -87,9 +87,11 @@ public sealed class ResultStore : IDisposable
             connection = new SqliteConnection(builder.ToString());
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, "PRAGMA busy_timeout = 60000;", cancellationToken).ConfigureAwait(false);
+            var store = new ResultStore(path, connection);
+            // Refuse a foreign SQLite file before changing anything in it.
+            await store.CheckIsStoreAsync(cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
-            var store = new ResultStore(path, connection);
             await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
             return store;
         }
@@ -127,15 +129,7 @@ public sealed class ResultStore : IDisposable
         // BEGIN IMMEDIATE: concurrent first runs wait for each other instead of migrating twice.
         await using var transaction = _connection.BeginTransaction(deferred: false);
         version = await UserVersionAsync(cancellationToken).ConfigureAwait(false);
-        if (version == 0)
-        {
-            await using var check = _connection.CreateCommand();
-            check.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%';";
-            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
-            {
-                throw new StoreException($"'{Path}' is an SQLite file but not a result store (it has tables and no schema version); name another file");
-            }
-        }
+        await CheckIsStoreAsync(cancellationToken).ConfigureAwait(false);
 
         for (var next = version; next < Migrations.Length; next++)
         {
@@ -144,6 +138,21 @@ public sealed class ResultStore : IDisposable
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CheckIsStoreAsync(CancellationToken cancellationToken)
+    {
+        if (await UserVersionAsync(cancellationToken).ConfigureAwait(false) != 0)
+        {
+            return;
+        }
+
+        await using var check = _connection.CreateCommand();
+        check.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%';";
+        if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+        {
+            throw new StoreException($"'{Path}' is an SQLite file but not a result store (it has tables and no schema version); name another file");
+        }
     }
 
     private async Task<int> UserVersionAsync(CancellationToken cancellationToken)

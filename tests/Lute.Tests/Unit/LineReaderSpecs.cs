@@ -241,4 +241,29 @@ public sealed class LineReaderSpecs
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => LineReader.ReadAsync(stream, Max, OversizedLines.Split, _ => ValueTask.CompletedTask, null, cancellation.Token));
     }
+
+    [Fact]
+    public async Task Split_never_cuts_a_multi_byte_character()
+    {
+        // Arrange: 3-byte characters, so a cut every 10 bytes would fall inside one.
+        var text = string.Concat(Enumerable.Repeat("東", 100));
+
+        // Act
+        var reading = await ReadAsync(text + "\n", maxBytes: 10);
+
+        // Assert
+        Assert.All(reading.Lines, piece => Assert.DoesNotContain('\uFFFD', piece));
+        Assert.All(reading.Lines, piece => Assert.True(Encoding.UTF8.GetByteCount(piece) <= 10));
+        Assert.Equal(text, string.Concat(reading.Lines));
+    }
+
+    [Fact]
+    public async Task A_last_line_ending_in_carriage_return_without_newline_is_trimmed()
+    {
+        // Act
+        var reading = await ReadAsync("first\r\nlast\r");
+
+        // Assert
+        Assert.Equal(["first", "last"], reading.Lines);
+    }
 }
