@@ -32,6 +32,11 @@ internal static partial class SignalCommand
                 throw new InputException($"run {run.Id} runs on {run.Host}; run 'lute {name}' there");
             }
 
+            if (run.RunnerPid <= 1 || run.RunnerPid == Environment.ProcessId)
+            {
+                throw new InputException($"run {run.Id} records runner process {run.RunnerPid}, which cannot be a runner");
+            }
+
             var number = signal == TaskSignal.Stop ? 20 : 18;
             if (Kill(run.RunnerPid, number) != 0)
             {

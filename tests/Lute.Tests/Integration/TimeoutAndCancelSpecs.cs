@@ -9,6 +9,7 @@ public sealed class TimeoutAndCancelSpecs
 {
     private const int SigInt = 2;
     private const int SigTerm = 15;
+    private const int SigKill = 9;
 
     // A task that ignores SIGTERM, starts a child that ignores it too, records both PIDs and says it is ready.
     private const string Stubborn = """
@@ -122,6 +123,35 @@ public sealed class TimeoutAndCancelSpecs
         Assert.NotEqual('T', continuedState);
         Assert.True(code == ExitCodes.Completed, lute.Output);
         Assert.Equal(["stopped|Stopped", "continued|Running", "done|Completed"], File.ReadAllLines(events));
+    }
+
+    [Fact]
+    public async Task A_run_whose_runner_is_killed_stays_visible_as_unfinished()
+    {
+        using var workspace = Workspace.Create();
+        var tasks = workspace.Write("tasks.yaml", """
+            tasks:
+              Orphan:
+                command: [sh, -c, 'echo $$ > main.pid; echo ready; exec sleep 600']
+            """);
+        using var lute = workspace.Start(["run", tasks]);
+        await lute.WaitForLineAsync(l => l.EndsWith("[Orphan stdout] ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        var task = ProcessTable.ReadPid(workspace.PathOf("main.pid"));
+        try
+        {
+            lute.Signal(SigKill);
+            await lute.WaitForExitAsync(Workspace.DefaultTimeout);
+
+            var (code, history) = await workspace.LuteAsync("history");
+
+            Assert.Equal(0, code);
+            Assert.Matches(@"^1\s+Orphan\s+local\s+RUNNING \(unfinished\)", history.Stdout[1]);
+        }
+        finally
+        {
+            // Nothing ends a task whose runner was killed yet: end it here.
+            ProcessTable.KillGroup(task);
+        }
     }
 
     private static void AssertGone(Workspace workspace)

@@ -60,6 +60,42 @@ public sealed class PluginHostSpecs : IDisposable
     }
 
     [Fact]
+    public void Plugin_whose_types_fail_to_load_is_reported_with_the_missing_assembly()
+    {
+        var copy = Path.Combine(_directory, "Lute.TestPlugins.BrokenType");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(Repo.TestPlugin("Lute.TestPlugins.BrokenType")))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        File.Delete(Path.Combine(copy, "Lute.TestPlugins.BrokenBase.dll"));
+        Link(Repo.Plugin("Lute.Executors.Local"));
+        using var host = Load();
+
+        var broken = host.Plugins.Single(p => p.Name == "Lute.TestPlugins.BrokenType");
+        Assert.False(broken.Loaded);
+        Assert.Contains("Lute.TestPlugins.BrokenBase", broken.Error, StringComparison.Ordinal);
+        Assert.True(host.Plugins.Single(p => p.Name == "Lute.Executors.Local").Loaded);
+    }
+
+    [Fact]
+    public void A_plugin_folder_copied_in_whole_loads_like_a_built_one()
+    {
+        var copy = Path.Combine(_directory, "Lute.TestPlugins.BrokenType");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(Repo.TestPlugin("Lute.TestPlugins.BrokenType")))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        using var host = Load();
+
+        Assert.True(host.Plugins.Single().Loaded, host.Plugins.Single().Error);
+        Assert.NotNull(host.Create<IHook>(ComponentKind.Hook, "test.derived").Component);
+    }
+
+    [Fact]
     public void Sha256_pin_that_does_not_match_refuses_the_plugin_and_a_matching_pin_loads_it()
     {
         Link(Repo.Plugin("Lute.Executors.Local"));

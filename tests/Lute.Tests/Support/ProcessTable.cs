@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Lute.Tests.Support;
 
 /// <summary>Reads /proc to tell whether processes are alive (a zombie counts as dead).</summary>
-internal static class ProcessTable
+internal static partial class ProcessTable
 {
     public static bool IsAlive(int pid)
     {
@@ -53,6 +53,20 @@ internal static class ProcessTable
 
         return members;
     }
+
+    /// <summary>Sends SIGKILL to a task's process group (never to this test's own group, nor to -1).</summary>
+    public static void KillGroup(int group)
+    {
+        if (group <= 1 || group == Environment.ProcessId || InGroup(group).Contains(Environment.ProcessId))
+        {
+            throw new ArgumentOutOfRangeException(nameof(group), group, "refusing to kill this process group");
+        }
+
+        _ = Kill(-group, 9);
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 
     public static int ReadPid(string file) => int.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture);
 }
