@@ -81,7 +81,7 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
 
     private async Task<TaskletOutput> RunCommandAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(command[0])
+        var start = new ProcessStartInfo(Resolve(command[0]))
         {
             WorkingDirectory = workingDirectory,
             UseShellExecute = false,
@@ -130,6 +130,20 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
                 ? new TaskletOutput(true, await stdout.ConfigureAwait(false))
                 : new TaskletOutput(false, await stdout.ConfigureAwait(false), $"exit code {process.ExitCode}: {Tail(await stderr.ConfigureAwait(false))}");
         }
+    }
+
+    /// <summary>Finds a bare program name in the task's PATH (the tasklet sees the task's environment, not the runner's).</summary>
+    private string Resolve(string program)
+    {
+        if (program.Contains('/', StringComparison.Ordinal))
+        {
+            return Path.GetFullPath(program, workingDirectory);
+        }
+
+        var searchPath = environment.TryGetValue("PATH", out var value) ? value : string.Empty;
+        return searchPath.Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, program))
+            .FirstOrDefault(File.Exists) ?? program;
     }
 
     private static async Task<string> ReadBoundedAsync(StreamReader reader, CancellationToken cancellationToken)

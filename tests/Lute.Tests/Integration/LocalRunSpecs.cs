@@ -130,6 +130,25 @@ public sealed class LocalRunSpecs
     }
 
     [Fact]
+    public async Task Tasklets_find_their_programs_in_the_task_environment()
+    {
+        using var workspace = Workspace.Create();
+        workspace.Write("tools/checker", "#!/bin/sh\necho \"checked by $0 for $LUTE_TASK_NAME\"\n", executable: true);
+        var (code, process) = await workspace.RunTaskAsync($$"""
+            tasks:
+              Checked:
+                command: ["true"]
+                environment: { prepend: { PATH: "{{workspace.PathOf("tools")}}" } }
+                tasklets:
+                  after: [ { command: [checker], summary: check } ]
+            """);
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal($"checked by {workspace.PathOf("tools/checker")} for Checked", JsonSerializer.Deserialize<Dictionary<string, string>>(run.Summary!)!["check"]);
+    }
+
+    [Fact]
     public async Task Before_tasklet_that_fails_with_policy_fail_fails_the_run_without_launching()
     {
         using var workspace = Workspace.Create();
