@@ -110,10 +110,10 @@ public sealed class TimeoutAndCancelSpecs
 
         var (stopCode, stop) = await workspace.LuteAsync("stop", runId);
         await lute.WaitForLineAsync(l => l.Contains("Task stopped", StringComparison.Ordinal), Workspace.DefaultTimeout);
-        var stoppedState = ProcessTable.State(task);
+        var stoppedState = await ProcessTable.WaitForStateAsync(task, state => state == 'T', TimeSpan.FromSeconds(10));
         var (continueCode, cont) = await workspace.LuteAsync("continue", runId);
         await lute.WaitForLineAsync(l => l.Contains("Task continued", StringComparison.Ordinal), Workspace.DefaultTimeout);
-        var continuedState = ProcessTable.State(task);
+        var continuedState = await ProcessTable.WaitForStateAsync(task, state => state != 'T', TimeSpan.FromSeconds(10));
         await File.WriteAllTextAsync(workspace.PathOf("fifo"), "go\n");
         var code = await lute.WaitForExitAsync(Workspace.DefaultTimeout);
 

@@ -26,6 +26,24 @@ internal static partial class ProcessTable
         }
     }
 
+    /// <summary>
+    /// Waits until the kernel shows <paramref name="pid"/> in a state that <paramref name="wanted"/> accepts, and
+    /// returns that state (or the last one seen after <paramref name="timeout"/>). A signal is delivered when the target
+    /// next runs, and /proc offers no event for it, so this looks every 10 ms, within a bound.
+    /// </summary>
+    public static async Task<char?> WaitForStateAsync(int pid, Func<char?, bool> wanted, TimeSpan timeout)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        var deadline = DateTime.UtcNow + timeout;
+        var state = State(pid);
+        while (!wanted(state) && DateTime.UtcNow < deadline && await timer.WaitForNextTickAsync())
+        {
+            state = State(pid);
+        }
+
+        return state;
+    }
+
     /// <summary>Processes whose process group is <paramref name="group"/>, alive.</summary>
     public static IReadOnlyList<int> InGroup(int group)
     {
