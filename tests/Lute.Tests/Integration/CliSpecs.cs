@@ -21,7 +21,7 @@ public sealed class CliSpecs
         Assert.Equal("0007", run.ExperimentRun);
         using var payload = JsonDocument.Parse(run.Payload!);
         Assert.Equal(3, payload.RootElement.GetProperty("lines").GetInt32());
-        var summary = JsonSerializer.Deserialize<Dictionary<string, string>>(run.Summary!)!;
+        var summary = run.SummaryValues();
         Assert.StartsWith("3 ", summary["lines"], StringComparison.Ordinal);
         Assert.Contains($"Result recorded in {workspace.StorePath} (lute show {run.Id})", process.Stdout);
     }

@@ -124,7 +124,7 @@ public sealed class LocalRunSpecs
         Assert.True(code == ExitCodes.Completed, process.Output);
         var run = await workspace.LatestRunAsync();
         Assert.Equal("\"out/data.txt\"", run.Payload);
-        var summary = JsonSerializer.Deserialize<Dictionary<string, string>>(run.Summary!)!;
+        var summary = run.SummaryValues();
         Assert.Equal("2 out/data.txt", summary["lines"]);
         Assert.Equal("checked out/data.txt", summary["test.echo"]);
     }
@@ -145,7 +145,7 @@ public sealed class LocalRunSpecs
 
         Assert.True(code == ExitCodes.Completed, process.Output);
         var run = await workspace.LatestRunAsync();
-        Assert.Equal($"checked by {workspace.PathOf("tools/checker")} for Checked", JsonSerializer.Deserialize<Dictionary<string, string>>(run.Summary!)!["check"]);
+        Assert.Equal($"checked by {workspace.PathOf("tools/checker")} for Checked", run.SummaryValues()["check"]);
     }
 
     [Fact]

@@ -166,7 +166,7 @@ public sealed class OutputAndMessageSpecs
         Assert.True(code == ExitCodes.Completed, process.Output);
         var run = await workspace.LatestRunAsync();
         Assert.Equal(awkward, JsonSerializer.Deserialize<Dictionary<string, string>>(run.Parameters)!["text"]);
-        Assert.Equal(awkward, JsonSerializer.Deserialize<Dictionary<string, string>>(run.Summary!)!["text"]);
+        Assert.Equal(awkward, run.SummaryValues()["text"]);
         using var payload = JsonDocument.Parse(run.Payload!);
         Assert.Equal(awkward, payload.RootElement.GetProperty("text").GetString());
     }
@@ -185,7 +185,7 @@ public sealed class OutputAndMessageSpecs
         Assert.True(code == ExitCodes.Completed, process.Output);
         Assert.Contains(process.Stderr, l => l.EndsWith("[Ask stdout] {\"echo\":{\"question\":\"run?\"}}", StringComparison.Ordinal));
         var run = await workspace.LatestRunAsync();
-        Assert.Equal("test.answer", JsonSerializer.Deserialize<Dictionary<string, string>>(run.Summary!)!["answered-by"]);
+        Assert.Equal("test.answer", run.SummaryValues()["answered-by"]);
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed class OutputAndMessageSpecs
         var lines = TaskLines(run.LogPath!, $"[{task} log] ");
         Assert.Equal(Enumerable.Range(0, Messages).Select(i => $"message {i}"), lines);
         Assert.Equal(Messages.ToString(CultureInfo.InvariantCulture), run.Payload);
-        Assert.Equal(Messages.ToString(CultureInfo.InvariantCulture), JsonSerializer.Deserialize<Dictionary<string, string>>(run.Summary!)!["sent"]);
+        Assert.Equal(Messages.ToString(CultureInfo.InvariantCulture), run.SummaryValues()["sent"]);
     }
 
     private static List<string> TaskLines(string logPath, string marker) =>
