@@ -7,6 +7,7 @@ namespace Lute.Host.Running;
 internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogger logger) : IRunControl
 {
     private readonly CancellationTokenSource _cancel = new();
+    private readonly CancellationTokenSource _force = new();
     private IExecution? _execution;
     private string? _cancelReason;
 
@@ -14,6 +15,9 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
     public CancellationToken Cancelled => _cancel.Token;
 
     public string? CancelReason => Volatile.Read(ref _cancelReason);
+
+    /// <summary>Fires when the run is to be ended at once, without waiting for the grace period.</summary>
+    public CancellationToken Forced => _force.Token;
 
     public void Attach(IExecution execution) => Volatile.Write(ref _execution, execution);
 
@@ -54,6 +58,17 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
         }
     }
 
+    /// <summary>Cancels the run and skips the grace period: SIGKILL as soon as the graceful signal is sent.</summary>
+    public void Force(string reason)
+    {
+        Cancel(reason);
+        if (!_force.IsCancellationRequested)
+        {
+            LogForcing(logger, reason);
+            _force.Cancel();
+        }
+    }
+
     public void AddSummary(string key, string value) => state.AddSummary(key, value);
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Cannot {Action} the task ({Reason}): it is not running")]
@@ -64,6 +79,9 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Task continued: {Reason}")]
     private static partial void LogContinued(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Ending the task now, without the grace period: {Reason}")]
+    private static partial void LogForcing(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Cancelling the run: {Reason}")]
     private static partial void LogCancelling(ILogger logger, string reason);

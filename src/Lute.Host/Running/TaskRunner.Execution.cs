@@ -320,7 +320,7 @@ public sealed partial class TaskRunner
         await SignalQuietlyAsync(execution, prepared.Task.CancelSignal, logger).ConfigureAwait(false);
         // A stopped task cannot act on the graceful signal until it runs again.
         await SignalQuietlyAsync(execution, TaskSignal.Continue, logger).ConfigureAwait(false);
-        if (await Task.WhenAny(exit, Task.Delay(prepared.GracePeriod)).ConfigureAwait(false) != exit)
+        if (await Task.WhenAny(exit, Task.Delay(prepared.GracePeriod, control.Forced)).ConfigureAwait(false) != exit)
         {
             LogForceful(logger, prepared.GracePeriod.TotalSeconds);
             await SignalQuietlyAsync(execution, TaskSignal.Kill, logger).ConfigureAwait(false);

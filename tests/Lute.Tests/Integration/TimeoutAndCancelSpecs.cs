@@ -68,6 +68,30 @@ public sealed class TimeoutAndCancelSpecs
     }
 
     [Fact]
+    public async Task A_second_signal_ends_the_task_without_waiting_for_the_grace_period()
+    {
+        using var workspace = Workspace.Create();
+        workspace.Write("stubborn.sh", Stubborn);
+        var tasks = workspace.Write("tasks.yaml", """
+            tasks:
+              Stubborn:
+                command: [sh, stubborn.sh]
+                grace_period: 1h
+            """);
+        using var lute = workspace.Start(["run", tasks], resetSignals: true);
+        await lute.WaitForLineAsync(l => l.EndsWith("[Stubborn stdout] ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+
+        lute.Signal(SigInt);
+        await lute.WaitForLineAsync(l => l.Contains("Cancelling the run", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        lute.Signal(SigInt);
+        var code = await lute.WaitForExitAsync(Workspace.DefaultTimeout);
+
+        Assert.True(code == ExitCodes.Cancelled, lute.Output);
+        Assert.Contains(lute.Stderr, l => l.Contains("Ending the task now, without the grace period", StringComparison.Ordinal));
+        AssertGone(workspace);
+    }
+
+    [Fact]
     public async Task Task_that_ends_on_SIGTERM_is_cancelled_gracefully_without_SIGKILL()
     {
         using var workspace = Workspace.Create();
