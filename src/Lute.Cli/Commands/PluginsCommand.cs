@@ -33,6 +33,11 @@ internal static class PluginsCommand
                     output.WriteLine($"  error: {plugin.Error}");
                 }
 
+                if (plugin.Sha256 is not null)
+                {
+                    output.WriteLine($"  sha256: {plugin.Sha256} (pin it in plugins.yaml)");
+                }
+
                 foreach (var component in plugin.Components.OrderBy(c => c.Kind).ThenBy(c => c.Name, StringComparer.Ordinal))
                 {
                     output.WriteLine($"  {component.Kind.ToString().ToLowerInvariant(),-12} {component.Name,-24} {component.Description}");
