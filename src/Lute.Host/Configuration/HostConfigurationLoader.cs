@@ -42,15 +42,18 @@ public static class HostConfigurationLoader
         var data = System.Environment.GetEnvironmentVariable("XDG_DATA_HOME");
         if (string.IsNullOrEmpty(data))
         {
-            data = Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".local", "share");
+            var home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+            data = string.IsNullOrEmpty(home)
+                ? Path.Combine(Directory.GetCurrentDirectory(), ".lute") // no home directory: keep data next to the work
+                : Path.Combine(home, ".local", "share");
         }
 
-        var home = Path.Combine(data, "lute");
+        var folder = Path.Combine(data, "lute");
         return new HostConfiguration
         {
             PluginDirectory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "plugins")),
-            StorePath = Path.Combine(home, "lute.db"),
-            LogDirectory = Path.Combine(home, "logs"),
+            StorePath = Path.Combine(folder, "lute.db"),
+            LogDirectory = Path.Combine(folder, "logs"),
         };
     }
 

@@ -27,6 +27,25 @@ public sealed class CliSpecs
     }
 
     [Fact]
+    public async Task Without_plugins_yaml_the_embedded_defaults_apply()
+    {
+        using var workspace = Workspace.Create();
+        File.Delete(workspace.ConfigPath);
+        var tasks = workspace.Write("tasks.yaml", "tasks:\n  Default:\n    command: [\"true\"]\n");
+        var data = workspace.PathOf("data");
+        var environment = new Dictionary<string, string?> { ["XDG_DATA_HOME"] = data, [Lute.Host.Configuration.HostConfigurationLoader.ConfigVariable] = null };
+
+        using var lute = ChildProcess.Start(Repo.Lute, ["run", tasks], workspace.Root, environment);
+        var code = await lute.WaitForExitAsync(Workspace.DefaultTimeout);
+
+        Assert.True(code == ExitCodes.Completed, lute.Output);
+        var store = Path.Combine(data, "lute", "lute.db");
+        Assert.True(File.Exists(store), lute.Output);
+        Assert.Contains($"Result recorded in {store} (lute show 1)", lute.Stdout);
+        Assert.Single(Directory.GetFiles(Path.Combine(data, "lute", "logs")));
+    }
+
+    [Fact]
     public async Task History_and_show_print_what_the_store_holds()
     {
         using var workspace = Workspace.Create();
