@@ -142,14 +142,13 @@ public sealed class ResultStore : IDisposable
 
     private async Task CheckIsStoreAsync(CancellationToken cancellationToken)
     {
-        if (await UserVersionAsync(cancellationToken).ConfigureAwait(false) != 0)
-        {
-            return;
-        }
-
+        // One statement, so both facts come from one snapshot: another process may be creating the store right now.
         await using var check = _connection.CreateCommand();
-        check.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%';";
-        if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+        check.CommandText = """
+            SELECT (SELECT user_version FROM pragma_user_version) = 0
+               AND (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%') > 0;
+            """;
+        if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) != 0)
         {
             throw new StoreException($"'{Path}' is an SQLite file but not a result store (it has tables and no schema version); name another file");
         }
