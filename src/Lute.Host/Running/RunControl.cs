@@ -21,32 +21,25 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
 
     public void Attach(IExecution execution) => Volatile.Write(ref _execution, execution);
 
-    public async ValueTask StopAsync(string reason, CancellationToken cancellationToken = default)
+    public ValueTask StopAsync(string reason, CancellationToken cancellationToken = default) =>
+        SignalAsync(TaskSignal.Stop, RunStatus.Stopped, reason, cancellationToken);
+
+    public ValueTask ContinueAsync(string reason, CancellationToken cancellationToken = default) =>
+        SignalAsync(TaskSignal.Continue, RunStatus.Running, reason, cancellationToken);
+
+    private async ValueTask SignalAsync(TaskSignal signal, RunStatus status, string reason, CancellationToken cancellationToken)
     {
+        var action = status == RunStatus.Stopped ? "stop" : "continue";
         var execution = Volatile.Read(ref _execution);
         if (execution is null)
         {
-            LogNotRunning(logger, "stop", reason);
+            LogNotRunning(logger, action, reason);
             return;
         }
 
-        await execution.SignalAsync(TaskSignal.Stop, cancellationToken).ConfigureAwait(false);
-        LogStopped(logger, reason);
-        await bus.PublishAsync(new TaskStatusEvent(DateTimeOffset.UtcNow, RunStatus.Stopped, reason), cancellationToken).ConfigureAwait(false);
-    }
-
-    public async ValueTask ContinueAsync(string reason, CancellationToken cancellationToken = default)
-    {
-        var execution = Volatile.Read(ref _execution);
-        if (execution is null)
-        {
-            LogNotRunning(logger, "continue", reason);
-            return;
-        }
-
-        await execution.SignalAsync(TaskSignal.Continue, cancellationToken).ConfigureAwait(false);
-        LogContinued(logger, reason);
-        await bus.PublishAsync(new TaskStatusEvent(DateTimeOffset.UtcNow, RunStatus.Running, reason), cancellationToken).ConfigureAwait(false);
+        await execution.SignalAsync(signal, cancellationToken).ConfigureAwait(false);
+        LogSignalled(logger, status == RunStatus.Stopped ? "stopped" : "continued", reason);
+        await bus.PublishAsync(new TaskStatusEvent(DateTimeOffset.UtcNow, status, reason), cancellationToken).ConfigureAwait(false);
     }
 
     public void Cancel(string reason)
@@ -74,11 +67,8 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Cannot {Action} the task ({Reason}): it is not running")]
     private static partial void LogNotRunning(ILogger logger, string action, string reason);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Task stopped: {Reason}")]
-    private static partial void LogStopped(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Task continued: {Reason}")]
-    private static partial void LogContinued(ILogger logger, string reason);
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Task {Action}: {Reason}")]
+    private static partial void LogSignalled(ILogger logger, string action, string reason);
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Ending the task now, without the grace period: {Reason}")]
     private static partial void LogForcing(ILogger logger, string reason);

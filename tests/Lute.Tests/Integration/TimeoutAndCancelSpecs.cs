@@ -47,15 +47,7 @@ public sealed class TimeoutAndCancelSpecs
     public async Task Signal_to_lute_run_cancels_the_task_group_and_records_cancelled(int signal)
     {
         using var workspace = Workspace.Create();
-        workspace.Write("stubborn.sh", Stubborn);
-        var tasks = workspace.Write("tasks.yaml", """
-            tasks:
-              Stubborn:
-                command: [sh, stubborn.sh]
-                grace_period: 1s
-            """);
-        using var lute = workspace.Start(["run", tasks], resetSignals: true);
-        await lute.WaitForLineAsync(l => l.EndsWith("[Stubborn stdout] ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        using var lute = await StartStubbornAsync(workspace, "1s");
 
         lute.Signal(signal);
         var code = await lute.WaitForExitAsync(Workspace.DefaultTimeout);
@@ -71,15 +63,7 @@ public sealed class TimeoutAndCancelSpecs
     public async Task A_second_signal_ends_the_task_without_waiting_for_the_grace_period()
     {
         using var workspace = Workspace.Create();
-        workspace.Write("stubborn.sh", Stubborn);
-        var tasks = workspace.Write("tasks.yaml", """
-            tasks:
-              Stubborn:
-                command: [sh, stubborn.sh]
-                grace_period: 1h
-            """);
-        using var lute = workspace.Start(["run", tasks], resetSignals: true);
-        await lute.WaitForLineAsync(l => l.EndsWith("[Stubborn stdout] ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        using var lute = await StartStubbornAsync(workspace, "1h");
 
         lute.Signal(SigInt);
         await lute.WaitForLineAsync(l => l.Contains("Cancelling the run", StringComparison.Ordinal), Workspace.DefaultTimeout);
@@ -175,6 +159,29 @@ public sealed class TimeoutAndCancelSpecs
         {
             // Nothing ends a task whose runner was killed yet: end it here.
             ProcessTable.KillGroup(task);
+        }
+    }
+
+    /// <summary>Starts `lute run` of the stubborn task (signals reset to their defaults) and waits until it is ready.</summary>
+    private static async Task<ChildProcess> StartStubbornAsync(Workspace workspace, string gracePeriod)
+    {
+        workspace.Write("stubborn.sh", Stubborn);
+        var tasks = workspace.Write("tasks.yaml", $"""
+            tasks:
+              Stubborn:
+                command: [sh, stubborn.sh]
+                grace_period: {gracePeriod}
+            """);
+        var lute = workspace.Start(["run", tasks], resetSignals: true);
+        try
+        {
+            await lute.WaitForLineAsync(l => l.EndsWith("[Stubborn stdout] ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+            return lute;
+        }
+        catch
+        {
+            lute.Dispose();
+            throw;
         }
     }
 
