@@ -21,13 +21,14 @@ internal sealed class StreamCommunicator : ICommunicator
 
         public ValueTask AttachAsync(IExecution execution, CancellationToken cancellationToken = default)
         {
+            var labels = RankLabels.For(execution.Details.GetValueOrDefault(RankLabels.DetailKey));
             _readers = Task.WhenAll(
-                ReadAsync(execution.StandardOutput, LogSource.StandardOutput),
-                ReadAsync(execution.StandardError, LogSource.StandardError));
+                ReadAsync(execution.StandardOutput, LogSource.StandardOutput, labels),
+                ReadAsync(execution.StandardError, LogSource.StandardError, labels));
             return ValueTask.CompletedTask;
         }
 
-        private Task ReadAsync(Stream stream, LogSource source) =>
+        private Task ReadAsync(Stream stream, LogSource source, RankLabels labels) =>
             Task.Run(async () =>
             {
                 try
@@ -36,7 +37,11 @@ internal sealed class StreamCommunicator : ICommunicator
                         stream,
                         ProtocolConstants.MaxLineBytes,
                         OversizedLines.Split,
-                        line => context.Events.PublishAsync(new LogLineEvent(DateTimeOffset.UtcNow, source, Utf8.GetString(line), null), _stop.Token),
+                        line =>
+                        {
+                            var (rank, text) = labels.Parse(Utf8.GetString(line));
+                            return context.Events.PublishAsync(new LogLineEvent(DateTimeOffset.UtcNow, source, text, rank), _stop.Token);
+                        },
                         onOversized: null,
                         _stop.Token).ConfigureAwait(false);
                 }

@@ -1,6 +1,6 @@
 using Lute.Contracts;
 
-namespace Lute.Executors.Local;
+namespace Lute.Executors;
 
 /// <summary>Finds a program the way a shell would, in the task's PATH, so a missing program is a clear launch error.</summary>
 internal static class ProgramLocator

@@ -2,10 +2,15 @@ using System.Diagnostics;
 using Lute.Contracts;
 using Microsoft.Extensions.Logging;
 
-namespace Lute.Executors.Local;
+namespace Lute.Executors;
 
-/// <summary>A task running as a local process group. Disposing it kills whatever is left of the group.</summary>
-internal sealed partial class LocalExecution(Process process, Dictionary<string, string> details, ILogger logger) : IExecution
+/// <summary>
+/// A task whose top process leads its own session and process group (started through <c>setsid</c>): the task
+/// itself, or the launcher (mpirun, srun) that started its ranks. Signals go to every process of the session (its
+/// process group, and processes that moved to groups of their own, as mpirun's ranks do); disposing it kills whatever
+/// is left.
+/// </summary>
+internal sealed partial class ProcessGroupExecution(Process process, Dictionary<string, string> details, ILogger logger) : IExecution
 {
     private const int SignalBase = 128;
     private const int LastSignal = 64;
@@ -32,7 +37,7 @@ internal sealed partial class LocalExecution(Process process, Dictionary<string,
     public ValueTask SignalAsync(TaskSignal signal, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!Native.SignalGroup(ProcessId, signal))
+        if (Native.SignalSession(ProcessId, signal) == 0)
         {
             LogGroupGone(logger, ProcessId, signal);
         }
@@ -45,7 +50,7 @@ internal sealed partial class LocalExecution(Process process, Dictionary<string,
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             // Whatever the task left behind (children that outlived it) ends with the run.
-            if (Native.SignalGroup(ProcessId, TaskSignal.Kill))
+            if (Native.KillSession(ProcessId) > 0)
             {
                 LogLeftovers(logger, ProcessId);
             }

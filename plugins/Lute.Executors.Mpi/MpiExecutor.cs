@@ -1,0 +1,148 @@
+using System.Globalization;
+using Lute.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace Lute.Executors.Mpi;
+
+/// <summary>
+/// Runs a task's ranks under an MPI launcher (<c>mpirun</c>), which leads a session of its own: signals, cancel and
+/// time limits reach the launcher and every rank, and nothing of the task outlives the run.
+/// </summary>
+/// <remarks>
+/// Settings (plugins.yaml, under this plugin): <c>launcher</c> (program, default <c>mpirun</c>), <c>flavour</c>
+/// (<c>openmpi</c> or <c>mpich</c>: which options the launcher understands), <c>map_by</c> (OpenMPI's
+/// <c>--map-by</c>, default <c>core</c>; empty for none), <c>args</c> (extra launcher arguments), <c>root_args</c>
+/// (added when running as root; OpenMPI: <c>--allow-run-as-root</c>), <c>oversubscribe_args</c> (added when there are
+/// more ranks than usable CPUs; OpenMPI: <c>--oversubscribe</c>), <c>tag_output</c> (label every output line with its
+/// rank, default true).
+/// </remarks>
+[LuteComponent("mpi", Description = "runs the task's ranks under mpirun (OpenMPI) or mpiexec (MPICH)")]
+internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecutor
+{
+    private static readonly string[] ResourceKeys = ["ntasks", "ntasks-per-node"];
+
+    /// <inheritdoc />
+    public Task<IExecution> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        ProcessGroupLauncher.Validate(request);
+        var flavour = Flavour.For(request.Settings.Get("flavour", "openmpi")!);
+        var launcher = ProgramLocator.Find(request.Settings.Get("launcher", flavour.DefaultLauncher)!, request.Environment, request.WorkingDirectory);
+        var unknown = request.Resources.Keys.Where(k => !ResourceKeys.Contains(k, StringComparer.Ordinal)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new LaunchException(launcher, $"the mpi executor does not know the resource(s) {string.Join(", ", unknown)}; it takes {string.Join(", ", ResourceKeys)}");
+        }
+
+        var ranks = Ranks(request, out var rankSource);
+        var usable = Environment.ProcessorCount;
+        var arguments = new List<string> { launcher, flavour.RankCount, ranks.ToString(CultureInfo.InvariantCulture) };
+        if (request.Resources.TryGetValue("ntasks-per-node", out var perNode))
+        {
+            arguments.AddRange([flavour.RanksPerNode, Positive(perNode, "ntasks-per-node", launcher).ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (flavour.MapBy is not null && request.Settings.Get("map_by", "core") is { Length: > 0 } mapBy)
+        {
+            arguments.AddRange([flavour.MapBy, mapBy]);
+        }
+
+        if (Native.IsRoot)
+        {
+            arguments.AddRange(SettingValues.List(request.Settings, "root_args", flavour.RootArguments));
+        }
+
+        if (ranks > usable)
+        {
+            arguments.AddRange(SettingValues.List(request.Settings, "oversubscribe_args", flavour.OversubscribeArguments));
+        }
+
+        var details = new Dictionary<string, string>
+        {
+            ["launcher"] = launcher,
+            ["ranks"] = ranks.ToString(CultureInfo.InvariantCulture),
+            ["ranks_from"] = rankSource,
+        };
+        if (request.Settings.GetBoolean("tag_output", true) && flavour.TagOutput is not null)
+        {
+            arguments.Add(flavour.TagOutput);
+            details["output_labels"] = flavour.Name;
+        }
+
+        // Ranks on other hosts get only the variables the launcher forwards: forward the runner's.
+        arguments.AddRange(flavour.Forward(request.Environment.Keys.Where(k => k.StartsWith("LUTE_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()));
+        arguments.AddRange(SettingValues.List(request.Settings, "args", []));
+        arguments.Add(request.Command[0]);
+        arguments.AddRange(request.Command.Skip(1));
+
+        var execution = ProcessGroupLauncher.Start(arguments, request, null, details, logger);
+        LogLaunched(logger, launcher, ranks, rankSource, execution.ProcessId);
+        return Task.FromResult<IExecution>(execution);
+    }
+
+    /// <summary>
+    /// The rank count: the task's <c>ntasks</c>, else <c>SLURM_NPROCS</c> of the task's environment, else the CPUs
+    /// this process may use minus one for the executor, never below one.
+    /// </summary>
+    internal static int Ranks(LaunchRequest request, out string source)
+    {
+        if (request.Resources.TryGetValue("ntasks", out var ntasks))
+        {
+            source = "resources";
+            return Positive(ntasks, "ntasks", request.Command[0]);
+        }
+
+        if (request.Environment.TryGetValue("SLURM_NPROCS", out var nprocs) && int.TryParse(nprocs, NumberStyles.None, CultureInfo.InvariantCulture, out var fromSlurm) && fromSlurm > 0)
+        {
+            source = "SLURM_NPROCS";
+            return fromSlurm;
+        }
+
+        source = "cpus";
+        return Math.Max(1, Environment.ProcessorCount - 1);
+    }
+
+    private static int Positive(string text, string key, string program) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new LaunchException(program, $"resource '{key}' must be a whole number above zero, not '{text}'");
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Launched {Launcher} with {Ranks} ranks (from {RankSource}) as session {Session}")]
+    private static partial void LogLaunched(ILogger logger, string launcher, int ranks, string rankSource, int session);
+
+    /// <summary>The options a launcher family understands.</summary>
+    private sealed record Flavour(
+        string Name,
+        string DefaultLauncher,
+        string RankCount,
+        string RanksPerNode,
+        string? MapBy,
+        string? TagOutput,
+        IReadOnlyList<string> RootArguments,
+        IReadOnlyList<string> OversubscribeArguments,
+        bool ForwardAsList)
+    {
+        private static readonly Flavour OpenMpi = new("openmpi", "mpirun", "-np", "--npernode", "--map-by", "--tag-output", ["--allow-run-as-root"], ["--oversubscribe"], ForwardAsList: false);
+
+        // MPICH's Hydra has no root check and allows more ranks than cores.
+        private static readonly Flavour Mpich = new("mpich", "mpiexec", "-n", "-ppn", null, "-prepend-rank", [], [], ForwardAsList: true);
+
+        public static Flavour For(string name) => name.Trim().ToLowerInvariant() switch
+        {
+            "openmpi" => OpenMpi,
+            "mpich" => Mpich,
+            _ => throw new LaunchException("mpirun", $"setting 'flavour' must be openmpi or mpich, not '{name}'"),
+        };
+
+        public IEnumerable<string> Forward(IReadOnlyList<string> variables)
+        {
+            if (variables.Count == 0)
+            {
+                return [];
+            }
+
+            return ForwardAsList ? ["-genvlist", string.Join(',', variables)] : variables.SelectMany(v => new[] { "-x", v });
+        }
+    }
+}
