@@ -24,6 +24,9 @@ internal sealed partial class ProcessGroupExecution(Process process, Dictionary<
 
     public IReadOnlyDictionary<string, string> Details => details;
 
+    /// <summary>True once the top process has exited.</summary>
+    public bool HasExited => process.HasExited;
+
     public async Task<ProcessExit> WaitForExitAsync(CancellationToken cancellationToken = default)
     {
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);

@@ -107,7 +107,7 @@ public sealed class PluginHost : IDisposable
                 };
             }
 
-            var settings = entry?.Settings ?? PluginSettings.Empty;
+            var settings = PluginDefaults.Merge(folder, entry?.Settings ?? PluginSettings.Empty);
             var loader = PluginLoader.CreateFromAssemblyFile(main, SharedTypes, c => c.PreferSharedTypes = false);
             var plugin = new LoadedPlugin(name, loader, settings);
             var (components, warnings) = plugin.Register(loggerFactory, ComponentTypes);
@@ -130,6 +130,10 @@ public sealed class PluginHost : IDisposable
         catch (PluginException e)
         {
             return info with { Error = e.Message };
+        }
+        catch (ConfigurationException e)
+        {
+            return info with { Error = $"its {PluginDefaults.FileName} is not valid: {e.Message}" };
         }
         catch (ReflectionTypeLoadException e)
         {

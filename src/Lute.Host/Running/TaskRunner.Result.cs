@@ -24,6 +24,10 @@ public sealed partial class TaskRunner
             (_, EndCause.TimedOut) => (RunStatus.TimedOut, $"exceeded its time limit of {prepared.Timeout!.Value.TotalSeconds:0.###}s", false),
             (_, EndCause.Cancelled) => (RunStatus.Cancelled, control.CancelReason ?? "cancelled", false),
             (null, _) when taskletFailure is not null => (RunStatus.Failed, taskletFailure, false),
+            ({ EngineError: { } engine }, _) when details.GetValueOrDefault(ExecutionDetails.EngineOutcome) == ExecutionDetails.TimedOut
+                => (RunStatus.TimedOut, engine, false),
+            ({ EngineError: { } engine }, _) when details.GetValueOrDefault(ExecutionDetails.EngineOutcome) == ExecutionDetails.Cancelled
+                => (RunStatus.Cancelled, engine, false),
             ({ EngineError: { } engine }, _) => (RunStatus.Failed, engine, true),
             ({ Signal: { } signal }, _) => (RunStatus.Failed, $"killed by {SignalNames.Of(signal)}" + Also(state.TaskFailure), false),
             ({ ExitCode: { } code }, _) when code != 0 => (RunStatus.Failed, $"exit code {code}" + Also(state.TaskFailure), false),

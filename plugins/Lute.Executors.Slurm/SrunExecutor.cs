@@ -1,0 +1,169 @@
+using System.Globalization;
+using Lute.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace Lute.Executors.Slurm;
+
+/// <summary>
+/// Runs a task as a SLURM job step with <c>srun</c>: inside the current allocation when <c>SLURM_JOB_ID</c> is set,
+/// otherwise in an allocation srun requests for it. The task's resources become srun options; launch returns once
+/// the step's first rank has started, so a step SLURM refuses (bad partition, no resources) is a launch failure with
+/// SLURM's own message.
+/// </summary>
+[LuteComponent("slurm-srun", Description = "runs the task as a SLURM job step with srun")]
+internal sealed partial class SrunExecutor(ILogger<SrunExecutor> logger) : IExecutor
+{
+    /// <summary>Resource keys and the srun options they become.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> Options = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["ntasks"] = "--ntasks",
+        ["nodes"] = "--nodes",
+        ["ntasks-per-node"] = "--ntasks-per-node",
+        ["cpus-per-task"] = "--cpus-per-task",
+        ["gpus"] = "--gpus",
+        ["mem"] = "--mem",
+        ["time"] = "--time",
+        ["partition"] = "--partition",
+        ["account"] = "--account",
+        ["qos"] = "--qos",
+        ["constraint"] = "--constraint",
+        ["job-name"] = "--job-name",
+    };
+
+    /// <summary>The resource key for free-form srun arguments (one line, split at spaces).</summary>
+    internal const string ExtraArguments = "args";
+
+    /// <summary>
+    /// Run by the step's every rank: the first writes the start line (job, step, nodes) to standard error, then each
+    /// becomes the task's program.
+    /// </summary>
+    private const string StepScript =
+        $$"""if [ "${SLURM_PROCID:-0}" = 0 ]; then printf '{{SrunOutputWatcher.Marker}} %s %s %s\n' "$SLURM_JOB_ID" "$SLURM_STEP_ID" "${SLURM_STEP_NODELIST:-$SLURM_JOB_NODELIST}" >&2; fi; exec "$@" """;
+
+    /// <inheritdoc />
+    public async Task<IExecution> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        ProcessGroupLauncher.Validate(request);
+        var settings = request.Settings;
+        var srunProgram = ProgramLocator.Find(settings.Get("srun", "srun")!, request.Environment, request.WorkingDirectory);
+        var arguments = new List<string> { srunProgram, "--label", "--kill-on-bad-exit=1" };
+        arguments.AddRange(ResourceArguments(request.Resources, srunProgram));
+        if (!request.Resources.ContainsKey("job-name"))
+        {
+            arguments.Add($"--job-name={request.Run.TaskName}");
+        }
+
+        arguments.AddRange(SettingValues.List(settings, "args", []));
+        arguments.AddRange(["bash", "-c", StepScript, "lute-step", request.Command[0]]);
+        arguments.AddRange(request.Command.Skip(1));
+
+        var environment = StepEnvironment(request.Environment, SettingValues.List(settings, "keep_env", []));
+        var ownAllocation = !environment.ContainsKey("SLURM_JOB_ID");
+        var details = new Dictionary<string, string> { ["allocation"] = ownAllocation ? "own" : $"job {environment["SLURM_JOB_ID"]}", ["output_labels"] = "srun" };
+        var scancel = new Scancel(
+            ProgramLocator.Find(settings.Get("scancel", "scancel")!, request.Environment, request.WorkingDirectory),
+            environment,
+            TimeSpan.FromSeconds(settings.GetInt32("scancel_timeout_seconds", 15)),
+            logger);
+
+        var srun = ProcessGroupLauncher.Start(arguments, request, environment, details, logger);
+        var watcher = new SrunOutputWatcher(srun.StandardError);
+        var execution = new SrunExecution(srun, watcher, scancel, ownAllocation, details, logger);
+        LogSubmitted(logger, string.Join(' ', arguments.Take(arguments.Count - request.Command.Count - 4)), srun.ProcessId);
+        try
+        {
+            var exited = srun.WaitForExitAsync(cancellationToken);
+            await Task.WhenAny(watcher.Started, exited).ConfigureAwait(false);
+            if (!watcher.Started.IsCompleted)
+            {
+                // srun ended first; its start line may still be on its way through the pipe.
+                await exited.ConfigureAwait(false);
+                await Task.WhenAny(watcher.Started, watcher.Completion).ConfigureAwait(false);
+            }
+
+            if (!watcher.Started.IsCompleted)
+            {
+                var exit = await exited.ConfigureAwait(false);
+                var errors = watcher.Errors;
+                throw new LaunchException(srunProgram, errors.Count > 0
+                    ? $"srun failed before the task started: {string.Join(" | ", errors)}"
+                    : $"srun ended (exit code {exit.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}, signal {exit.Signal?.ToString(CultureInfo.InvariantCulture) ?? "none"}) before the task started");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled while waiting for an allocation: srun withdraws the request on SIGTERM.
+            await execution.SignalAsync(TaskSignal.Terminate, CancellationToken.None).ConfigureAwait(false);
+            await execution.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        catch (LaunchException)
+        {
+            await execution.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var step = await watcher.Started.ConfigureAwait(false);
+        execution.Started(step);
+        LogStarted(logger, step.Job, step.Step, step.Nodes);
+        return execution;
+    }
+
+    /// <summary>The srun options for the task's resources; unknown keys are refused, listing the valid ones.</summary>
+    internal static IEnumerable<string> ResourceArguments(IReadOnlyDictionary<string, string> resources, string program)
+    {
+        var unknown = resources.Keys.Where(k => !Options.ContainsKey(k) && k != ExtraArguments).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new LaunchException(program, $"the slurm-srun executor does not know the resource(s) {string.Join(", ", unknown)}; valid: {string.Join(", ", Options.Keys.Append(ExtraArguments))}");
+        }
+
+        foreach (var (key, option) in Options)
+        {
+            if (resources.TryGetValue(key, out var value))
+            {
+                if (string.IsNullOrWhiteSpace(value) || value.Contains('\n', StringComparison.Ordinal))
+                {
+                    throw new LaunchException(program, $"resource '{key}' needs a value on one line, not '{value}'");
+                }
+
+                yield return $"{option}={value.Trim()}";
+            }
+        }
+
+        if (resources.TryGetValue(ExtraArguments, out var extra))
+        {
+            foreach (var argument in extra.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                yield return argument;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The task's environment without the inherited <c>SLURM_*</c> variables, which srun would take as defaults for
+    /// this step (task counts, memory, time, job name of an enclosing job). Kept: <c>SLURM_CONF</c>,
+    /// <c>SLURM_JOB_ID</c> (so that the step runs inside an enclosing allocation), and what <c>keep_env</c> names.
+    /// </summary>
+    internal static Dictionary<string, string> StepEnvironment(IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> keep)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in environment)
+        {
+            if (!key.StartsWith("SLURM_", StringComparison.Ordinal) || key is "SLURM_CONF" or "SLURM_JOB_ID" || keep.Contains(key, StringComparer.Ordinal))
+            {
+                result[key] = value;
+            }
+        }
+
+        return result;
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Started {Srun} (pid {Pid}); waiting for the step to start")]
+    private static partial void LogSubmitted(ILogger logger, string srun, int pid);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Step {Job}.{Step} started on {Nodes}")]
+    private static partial void LogStarted(ILogger logger, string job, string step, string nodes);
+}
