@@ -22,6 +22,8 @@ internal static class LuteCommandLine
         var root = new RootCommand("lute: runs analysis tasks through executor plugins, calls hooks on their events and records their results.")
         {
             RunCommand.Create(),
+            SubmitCommand.Create(),
+            StatusCommand.Create(),
             PluginsCommand.Create(),
             HistoryCommand.Create(),
             HistoryCommand.CreateShow(),
@@ -50,6 +52,11 @@ internal static class LuteCommandLine
         {
             await Console.Error.WriteLineAsync($"lute: error: {e.Message}").ConfigureAwait(false);
             return e is StoreException ? ExitCodes.Internal : ExitCodes.BadInput;
+        }
+        catch (ExternalProgramException e)
+        {
+            await Console.Error.WriteLineAsync($"lute: error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.LaunchFailed;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.Net.Sockets.SocketException)
         {

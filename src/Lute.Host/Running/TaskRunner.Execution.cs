@@ -129,6 +129,12 @@ public sealed partial class TaskRunner
         string? taskletFailure = null;
         string? runnerError = null;
         var details = new Dictionary<string, string>();
+        if (System.Environment.GetEnvironmentVariable("SLURM_JOB_ID") is { Length: > 0 } allocation)
+        {
+            // The runner itself runs inside a SLURM job (lute submit): `lute status JOB` finds the run by it.
+            details["slurm_allocation"] = allocation;
+        }
+
         try
         {
             var communicatorContext = new CommunicatorContext(run, bus, PluginSettings.Empty, logger);

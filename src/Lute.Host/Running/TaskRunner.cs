@@ -37,15 +37,7 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         }
 
         var baseEnvironment = TaskEnvironment.Current();
-        var builtins = new Dictionary<string, string>
-        {
-            ["task"] = task.Name,
-            ["executor"] = executorName,
-            ["host"] = System.Environment.MachineName,
-            ["task_file"] = file.Path,
-            ["task_dir"] = Path.GetDirectoryName(file.Path)!,
-        };
-        var renderer = new TemplateRenderer(task.Parameters, file.Header.Values, baseEnvironment, builtins);
+        var renderer = Renderer(file, task, executorName, baseEnvironment);
         var parameters = renderer.RenderParameters();
         var command = task.Command.Select(renderer.Render).ToList();
         var folder = Path.GetDirectoryName(file.Path)!;
@@ -78,6 +70,17 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
             Hooks = hooks,
         };
     }
+
+    /// <summary>The renderer of a task's <c>{{ }}</c> templates: its parameters, the header, the environment, the built-ins.</summary>
+    internal static TemplateRenderer Renderer(TaskFile file, TaskDefinition task, string executorName, IReadOnlyDictionary<string, string> environment) =>
+        new(task.Parameters, file.Header.Values, environment, new Dictionary<string, string>
+        {
+            ["task"] = task.Name,
+            ["executor"] = executorName,
+            ["host"] = System.Environment.MachineName,
+            ["task_file"] = file.Path,
+            ["task_dir"] = Path.GetDirectoryName(file.Path)!,
+        });
 
     private List<PreparedTasklet> PrepareTasklets(IReadOnlyList<TaskletSpec> specs, TemplateRenderer renderer)
     {

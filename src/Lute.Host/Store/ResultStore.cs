@@ -273,6 +273,16 @@ public sealed class ResultStore : IDisposable
             ? QueryAsync(string.Empty, limit, [], cancellationToken)
             : QueryAsync("WHERE task = $task", limit, [("$task", task)], cancellationToken);
 
+    /// <summary>The runs that ran in a SLURM job, or as one of its steps, newest first.</summary>
+    /// <param name="job">The SLURM job id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public Task<IReadOnlyList<RunRecord>> ForSlurmJobAsync(string job, CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "WHERE json_valid(details) AND (json_extract(details, '$.slurm_job_id') = $job OR json_extract(details, '$.slurm_allocation') = $job)",
+            100,
+            [("$job", job)],
+            cancellationToken);
+
     private async Task<IReadOnlyList<RunRecord>> QueryAsync(
         string where, int limit, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
