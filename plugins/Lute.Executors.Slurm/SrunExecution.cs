@@ -55,7 +55,9 @@ internal sealed partial class SrunExecution(
             return exit with { EngineError = $"SLURM cancelled step {step} (scancel, or its node failed)" };
         }
 
-        return exit;
+        // A failed task makes srun end the others (--kill-on-bad-exit), and srun then reports their signal: the
+        // failed task's own exit code tells more.
+        return watcher.FailedTaskExitCode is { } code && code != 0 ? new ProcessExit(code, null) : exit;
     }
 
     public async ValueTask SignalAsync(TaskSignal signal, CancellationToken cancellationToken = default)

@@ -22,6 +22,7 @@ internal sealed partial class SrunOutputWatcher
     private readonly TaskCompletionSource<StepStart> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _errors = [];
     private readonly Lock _lock = new();
+    private bool _cancelSeen;
 
     public SrunOutputWatcher(Stream source) => Completion = Task.Run(() => PumpAsync(source));
 
@@ -39,7 +40,11 @@ internal sealed partial class SrunOutputWatcher
 
     public bool TimeLimitReached { get; private set; }
 
-    public bool CancelledBySlurm { get; private set; }
+    /// <summary>SLURM cancelled the step and no task had failed before (a failed task makes srun end the others).</summary>
+    public bool CancelledBySlurm => _cancelSeen && FailedTaskExitCode is null;
+
+    /// <summary>The exit code of the first task srun reported as failed, if any.</summary>
+    public int? FailedTaskExitCode { get; private set; }
 
     /// <summary>srun's own error lines (the last few).</summary>
     public IReadOnlyList<string> Errors
@@ -129,7 +134,13 @@ internal sealed partial class SrunOutputWatcher
         }
         else if (text.Contains("***", StringComparison.Ordinal) && text.Contains(" CANCELLED AT ", StringComparison.Ordinal))
         {
-            CancelledBySlurm = true;
+            _cancelSeen = true;
+        }
+
+        if (FailedTaskExitCode is null && TaskExit().Match(text) is { Success: true } failed
+            && int.TryParse(failed.Groups["code"].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code))
+        {
+            FailedTaskExitCode = code;
         }
 
         if (text.StartsWith("srun: error:", StringComparison.Ordinal) || text.StartsWith("srun: fatal:", StringComparison.Ordinal))
@@ -150,6 +161,9 @@ internal sealed partial class SrunOutputWatcher
 
     [GeneratedRegex(@"^ *\d+: \u001eLUTE-STEP (?<job>\d+) (?<step>\d+) (?<nodes>\S*)$", RegexOptions.CultureInvariant)]
     private static partial Regex StartLine();
+
+    [GeneratedRegex(@"^srun: error: \S+: tasks? [0-9,\-]+: Exited with exit code (?<code>\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex TaskExit();
 
     [GeneratedRegex(@"^srun: job (?<job>\d+) queued and waiting for resources", RegexOptions.CultureInvariant)]
     private static partial Regex Queued();

@@ -79,7 +79,8 @@ internal sealed class RunState
             return;
         }
 
-        if (contents.TryGetProperty("payload", out var payload))
+        // A null payload is no payload: a task that sends only a summary keeps the task file's `result:`.
+        if (contents.TryGetProperty("payload", out var payload) && payload.ValueKind != JsonValueKind.Null)
         {
             Payload = payload.Clone();
         }

@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Lute.Contracts;
+using Lute.Host.Running;
+using Lute.Tests.Integration;
+using Lute.Tests.Support;
+
+namespace Lute.Tests.Engines;
+
+/// <summary>The slurm-srun executor against the project's single-node SLURM cluster: real srun, scancel and squeue.</summary>
+[Collection(ProcessCollection.Name)]
+public sealed class SlurmExecutorSpecs
+{
+    private const int SigTerm = 15;
+
+    [Fact]
+    public async Task A_two_task_step_runs_and_records_its_job_step_and_nodes()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        workspace.Write("ranks.py", """
+            import os, sys
+            sys.path.insert(0, os.environ["CLIENT"])
+            import lute_task
+            print(f"task {os.environ['SLURM_PROCID']} in step {os.environ['SLURM_JOB_ID']}.{os.environ['SLURM_STEP_ID']}", flush=True)
+            with lute_task.connect() as lute:
+                lute.log(f"hello from rank {lute.rank}")
+                lute.result(payload={"rank": lute.rank})
+            """);
+        var (code, lute) = await workspace.RunTaskAsync($$"""
+            tasks:
+              Step:
+                executor: slurm-srun
+                resources: { ntasks: "2" }
+                command: [python3, ranks.py]
+                environment: { set: { CLIENT: "{{Repo.PythonClient}}" } }
+            """);
+
+        Assert.True(code == ExitCodes.Completed, lute.Output);
+        var run = await workspace.LatestRunAsync();
+        var details = run.DetailValues();
+        var job = details["slurm_job_id"];
+        Assert.Equal($"{job}.0", details["slurm_step_id"]);
+        Assert.Equal("localhost", details["slurm_nodes"]);
+        Assert.Equal("own", details["allocation"]);
+        var log = await File.ReadAllTextAsync(run.LogPath!);
+        Assert.Contains($"[Step stdout rank 1] task 1 in step {job}.0", log, StringComparison.Ordinal);
+        Assert.Contains("[Step log rank 0] hello from rank 0", log, StringComparison.Ordinal);
+        Assert.Contains("[Step log rank 1] hello from rank 1", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("LUTE-STEP", log, StringComparison.Ordinal);
+        Assert.Equal(0, JsonDocument.Parse(run.Payload!).RootElement.GetProperty("rank").GetInt32());
+
+        var (_, show) = await workspace.LuteAsync("show", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains(show.Stdout, l => l.Contains($"\"slurm_step_id\": \"{job}.0\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_rank_that_fails_fails_the_task()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        var (code, lute) = await workspace.RunTaskAsync("""
+            tasks:
+              OneFails:
+                executor: slurm-srun
+                resources: { ntasks: "2" }
+                command: [sh, -c, 'if [ "$SLURM_PROCID" = 1 ]; then echo "rank 1 fails" >&2; exit 7; fi; sleep 30']
+            """);
+
+        Assert.True(code == ExitCodes.Failed, lute.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains("[OneFails stderr rank 1] rank 1 fails", await File.ReadAllTextAsync(run.LogPath!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_partition_that_does_not_exist_is_a_launch_failure_with_SLURMs_message()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        var (code, lute) = await workspace.RunTaskAsync("""
+            tasks:
+              Nowhere:
+                executor: slurm-srun
+                resources: { partition: no-such-partition }
+                command: [true]
+            """);
+
+        Assert.True(code == ExitCodes.LaunchFailed, lute.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.True(run.LaunchFailed);
+        Assert.Contains("Invalid partition name specified", run.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_resource_is_refused_listing_the_valid_ones()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        var (code, lute) = await workspace.RunTaskAsync("""
+            tasks:
+              Typo:
+                executor: slurm-srun
+                resources: { ntask: "2" }
+                command: [true]
+            """);
+
+        Assert.True(code == ExitCodes.LaunchFailed, lute.Output);
+        var reason = (await workspace.LatestRunAsync()).Reason;
+        Assert.Contains("ntask;", reason, StringComparison.Ordinal);
+        Assert.Contains("ntasks, nodes, ntasks-per-node, cpus-per-task, gpus, mem, time, partition, account, qos, constraint, job-name, args", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inherited_SLURM_variables_do_not_leak_into_the_step()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        var tasks = workspace.Write("tasks.yaml", """
+            tasks:
+              Clean:
+                executor: slurm-srun
+                command: [sh, -c, 'echo "ntasks=$SLURM_NTASKS name=$SLURM_JOB_NAME conf=$SLURM_CONF"']
+            """);
+        using var lute = workspace.Start(["run", tasks], new Dictionary<string, string?>
+        {
+            ["SLURM_NTASKS"] = "2",
+            ["SLURM_NPROCS"] = "2",
+            ["SLURM_JOB_NAME"] = "outer-job",
+            ["SLURM_CONF"] = "/etc/slurm/slurm.conf",
+        });
+
+        Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Completed, lute.Output);
+        var log = await File.ReadAllTextAsync((await workspace.LatestRunAsync()).LogPath!);
+        Assert.Contains("[Clean stdout rank 0] ntasks=1 name=Clean conf=/etc/slurm/slurm.conf", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("rank 1]", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancel_ends_the_step_in_SLURM_and_leaves_no_process()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        using var lute = await StartHangingAsync(workspace, timeout: null);
+
+        lute.Signal(SigTerm);
+
+        Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Cancelled, lute.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        await AssertStepGoneAsync(workspace, run);
+    }
+
+    [Fact]
+    public async Task The_runners_time_limit_ends_the_step_and_is_recorded_timed_out()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        using var lute = await StartHangingAsync(workspace, timeout: "3s");
+
+        Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.TimedOut, lute.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal(RunStatus.TimedOut, run.Status);
+        await AssertStepGoneAsync(workspace, run);
+    }
+
+    [Fact]
+    public async Task A_SLURM_time_limit_that_kills_the_step_is_recorded_timed_out_not_failed()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        // SLURM's smallest limit is one minute, enforced within about a minute and a quarter.
+        var (code, lute) = await workspace.RunTaskAsync("""
+            tasks:
+              TooLong:
+                executor: slurm-srun
+                resources: { time: "1" }
+                command: [sleep, "600"]
+            """);
+
+        Assert.True(code == ExitCodes.TimedOut, lute.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal(RunStatus.TimedOut, run.Status);
+        Assert.Contains("time limit", run.Reason, StringComparison.Ordinal);
+        Assert.Equal("timed_out", run.DetailValues()["engine_outcome"]);
+    }
+
+    private static async Task<ChildProcess> StartHangingAsync(Workspace workspace, string? timeout)
+    {
+        var tasks = workspace.Write("tasks.yaml", $$"""
+            tasks:
+              Hang:
+                executor: slurm-srun
+                resources: { ntasks: "2" }
+                command: [sh, -c, 'echo $$ > "{{workspace.Root}}/rank-$SLURM_PROCID.pid"; echo "rank $SLURM_PROCID ready"; exec sleep 600']
+                grace_period: 5s
+            {{(timeout is null ? string.Empty : $"    timeout: {timeout}")}}
+            """);
+        var lute = workspace.Start(["run", tasks], resetSignals: true);
+        await lute.WaitForLineAsync(l => l.EndsWith("[Hang stdout rank 0] rank 0 ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        await lute.WaitForLineAsync(l => l.EndsWith("[Hang stdout rank 1] rank 1 ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        return lute;
+    }
+
+    private static async Task AssertStepGoneAsync(Workspace workspace, Host.Store.RunRecord run)
+    {
+        await Engines.AssertAllEndAsync([ProcessTable.ReadPid(workspace.PathOf("rank-0.pid")), ProcessTable.ReadPid(workspace.PathOf("rank-1.pid"))]);
+        var job = run.DetailValues()["slurm_job_id"];
+        var left = await Engines.WaitUntilJobLeftQueueAsync(job, TimeSpan.FromSeconds(30));
+        Assert.True(left.Length == 0, $"squeue still lists job {job}: {left}");
+    }
+}
