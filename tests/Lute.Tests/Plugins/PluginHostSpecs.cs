@@ -31,6 +31,45 @@ public sealed class PluginHostSpecs : IDisposable
     }
 
     [Fact]
+    public void A_plugin_ships_default_settings_that_plugins_yaml_overrides_key_by_key()
+    {
+        Link(Repo.Plugin("Lute.Executors.Slurm"));
+        using (var defaults = Load())
+        {
+            var settings = defaults.Create<IExecutor>(ComponentKind.Executor, "slurm-srun").Settings;
+            Assert.Equal("tcp", settings.Get("communicator"));
+            Assert.Equal("15", settings.Get("scancel_timeout_seconds"));
+        }
+
+        var configured = new PluginSettings(new Dictionary<string, string> { ["communicator"] = "unix", ["args:0"] = "--mpi=pmix" });
+        using var host = Load(new PluginEntry("Lute.Executors.Slurm", null, true, configured, new SourceLocation("plugins.yaml", 2, 5)));
+        var merged = host.Create<IExecutor>(ComponentKind.Executor, "slurm-srun").Settings;
+        Assert.Equal("unix", merged.Get("communicator"));
+        Assert.Equal("--mpi=pmix", merged.Get("args:0"));
+        Assert.Null(merged.Get("args"));
+        Assert.Equal("srun", merged.Get("srun"));
+    }
+
+    [Fact]
+    public void A_plugin_whose_plugin_yaml_is_broken_is_refused_naming_file_line_and_column()
+    {
+        var folder = Path.Combine(_directory, "Lute.Executors.Local");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(Repo.Plugin("Lute.Executors.Local")))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(Path.Combine(folder, "plugin.yaml"), "settings:\n  a: [unclosed\n");
+        using var host = Load();
+
+        var plugin = host.Plugins.Single(p => p.Name == "Lute.Executors.Local");
+        Assert.False(plugin.Loaded);
+        Assert.Contains("plugin.yaml is not valid", plugin.Error, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(folder, "plugin.yaml") + ":", plugin.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plugin_built_against_another_contract_major_version_is_refused_with_the_reason()
     {
         Link(Repo.TestPlugin("Lute.TestPlugins.FutureContract"));
