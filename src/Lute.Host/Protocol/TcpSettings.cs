@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Lute.Host.Configuration;
 
 namespace Lute.Host.Protocol;
@@ -66,18 +67,17 @@ internal sealed record TcpSettings(string Address, int FirstPort, int LastPort, 
     private static string ParseAddress(string text)
     {
         var trimmed = text.Trim();
-        var unbracketed = trimmed.StartsWith('[') && trimmed.EndsWith(']') ? trimmed[1..^1] : trimmed;
-        if (IPAddress.TryParse(unbracketed, out var ip) && (unbracketed.Contains(':', StringComparison.Ordinal) || unbracketed.Count(c => c == '.') == 3))
-        {
-            return ip.ToString();
-        }
-
-        if (unbracketed == trimmed && Uri.CheckHostName(trimmed) == UriHostNameType.Dns && !trimmed.All(c => char.IsAsciiDigit(c) || c == '.'))
-        {
-            return trimmed;
-        }
-
-        throw new FormatException($"setting '{AddressKey}' must be an IP address (127.0.0.1, 0.0.0.0, ::1, ::) or a host name, not '{text}'");
+        var bracketed = trimmed.StartsWith('[') && trimmed.EndsWith(']');
+        var unbracketed = bracketed ? trimmed[1..^1] : trimmed;
+        var valid = unbracketed.Contains(':', StringComparison.Ordinal)
+            ? !unbracketed.Contains('[', StringComparison.Ordinal) && !unbracketed.Contains(']', StringComparison.Ordinal)
+              && IPAddress.TryParse(unbracketed, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
+            : unbracketed.All(c => char.IsAsciiDigit(c) || c == '.')
+                ? unbracketed.Split('.').Length == 4 && IPAddress.TryParse(unbracketed, out _) && !bracketed
+                : Uri.CheckHostName(unbracketed) == UriHostNameType.Dns && !bracketed;
+        return valid
+            ? IPAddress.TryParse(unbracketed, out var ip) ? ip.ToString() : unbracketed
+            : throw new FormatException($"setting '{AddressKey}' must be an IP address (127.0.0.1, 0.0.0.0, ::1, ::) or a host name, not '{text}'");
     }
 
     private static (int First, int Last) ParsePorts(string text)
