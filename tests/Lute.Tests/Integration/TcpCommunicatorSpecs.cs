@@ -208,6 +208,39 @@ public sealed partial class TcpCommunicatorSpecs
         Assert.Null(JsonSerializer.Deserialize<Dictionary<string, string?>>(tcpRun.Environment)!["LUTE_SOCKET"]);
     }
 
+    [Fact]
+    public async Task Every_client_fails_fast_naming_an_address_where_no_runner_listens()
+    {
+        using var workspace = Workspace.Create();
+        using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // bound, never listening: connections are refused
+        var address = $"127.0.0.1:{((IPEndPoint)closed.LocalEndPoint!).Port}";
+        var script = workspace.Write("send.py", "import lute_task\nwith lute_task.connect() as lute:\n    lute.result(payload=1)\n");
+        var environment = new Dictionary<string, string?>
+        {
+            ["LUTE_ADDRESS"] = address, ["LUTE_TOKEN"] = WrongToken, ["LUTE_SOCKET"] = workspace.PathOf("ignored.sock"), ["PYTHONPATH"] = Repo.PythonClient,
+        };
+
+        using var python = ChildProcess.Start("python3", [script], workspace.Root, environment);
+        var pythonCode = await python.WaitForExitAsync(Workspace.DefaultTimeout);
+        using var csharp = ChildProcess.Start(Repo.TestTask, ["messages", "1"], workspace.Root, environment);
+        var csharpCode = await csharp.WaitForExitAsync(Workspace.DefaultTimeout);
+        using var emit = ChildProcess.Start(Repo.Lute, ["emit", "result", "1"], workspace.Root, environment);
+        var emitCode = await emit.WaitForExitAsync(Workspace.DefaultTimeout);
+        using var tokenless = ChildProcess.Start(Repo.Lute, ["emit", "result", "1"], workspace.Root, new Dictionary<string, string?>(environment) { ["LUTE_TOKEN"] = null });
+        var tokenlessCode = await tokenless.WaitForExitAsync(Workspace.DefaultTimeout);
+
+        var expected = $"cannot reach the Lute runner at LUTE_ADDRESS={address}: ";
+        Assert.NotEqual(0, pythonCode);
+        Assert.Contains(python.Stderr, l => l.Contains(expected, StringComparison.Ordinal) && l.EndsWith("Connection refused", StringComparison.Ordinal));
+        Assert.NotEqual(0, csharpCode);
+        Assert.Contains(csharp.Stderr, l => l.Contains(expected + "Connection refused", StringComparison.Ordinal));
+        Assert.Equal(ExitCodes.Failed, emitCode);
+        Assert.Equal([$"lute emit: {expected}Connection refused"], emit.Stderr);
+        Assert.Equal(ExitCodes.Failed, tokenlessCode);
+        Assert.Equal(["lute emit: LUTE_ADDRESS is set but LUTE_TOKEN is not: the runner refuses connections without its token"], tokenless.Stderr);
+    }
+
     [Theory]
     [InlineData("communicator: carrier-pigeon", "setting 'communicator' must be unix or tcp, not 'carrier-pigeon'")]
     [InlineData("communicator: tcp, tcp_ports: 70000", "setting 'tcp_ports' must be a port (1-65535), a range such as 40000-40100, or 0 for any free port, not '70000'")]
