@@ -26,7 +26,7 @@ internal sealed partial class ProtocolConnection(
     public async Task ServeAsync()
     {
         using var owned = socket;
-        var peer = admission is null ? string.Empty : socket.RemoteEndPoint?.ToString() ?? "an unknown peer";
+        var peer = admission is null ? string.Empty : PeerOf(socket);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(stop);
         if (admission is not null)
@@ -43,11 +43,6 @@ internal sealed partial class ProtocolConnection(
                 frame => OnFrameAsync(frame, stream, reading, peer),
                 length => OnOversized(length, reading),
                 reading.Token).ConfigureAwait(false);
-            if (!_admitted)
-            {
-                _refusal ??= "it closed the connection without sending the handshake";
-            }
-
             await Task.WhenAll(_pending).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!_admitted && _refusal is null && !stop.IsCancellationRequested)
@@ -62,6 +57,11 @@ internal sealed partial class ProtocolConnection(
         {
             // Whatever a connection sends ends at most that connection, never the run.
             LogConnectionFailed(context.Logger, number, e.Message);
+        }
+
+        if (!_admitted && _refusal is null && !stop.IsCancellationRequested)
+        {
+            _refusal = "it closed the connection without sending the handshake";
         }
 
         if (_refusal is not null)
@@ -184,6 +184,18 @@ internal sealed partial class ProtocolConnection(
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    private static string PeerOf(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "an unknown peer";
+        }
+        catch (SocketException)
+        {
+            return "a peer that already left";
         }
     }
 
