@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -8,14 +9,23 @@ using System.Text.Json.Nodes;
 namespace Lute.Client;
 
 /// <summary>
-/// Sends a task's messages to the Lute runner over the Unix socket named in <c>LUTE_SOCKET</c> (protocol v1,
-/// newline-delimited JSON). Thread-safe. When the task runs without a runner (<c>LUTE_SOCKET</c> unset) the client
-/// is detached and every send does nothing, so the same task runs stand-alone.
+/// Sends a task's messages to the Lute runner (protocol v1, newline-delimited JSON): over TCP to the address in
+/// <c>LUTE_ADDRESS</c>, presenting <c>LUTE_TOKEN</c> first, when it is set, else over the Unix socket named in
+/// <c>LUTE_SOCKET</c>. Thread-safe. When the task runs without a runner (neither is set) the client is detached and
+/// every send does nothing, so the same task runs stand-alone.
 /// </summary>
 public sealed class LuteClient : IAsyncDisposable
 {
     /// <summary>The environment variable that holds the socket's path.</summary>
     public const string SocketVariable = "LUTE_SOCKET";
+
+    /// <summary>The environment variable that holds the runner's TCP address (<c>host:port</c> or <c>[address]:port</c>).</summary>
+    public const string AddressVariable = "LUTE_ADDRESS";
+
+    /// <summary>The environment variable that holds the token a TCP connection presents first.</summary>
+    public const string TokenVariable = "LUTE_TOKEN";
+
+    private static readonly TimeSpan ConnectLimit = TimeSpan.FromSeconds(10);
 
     private static readonly string[] RankVariables = ["OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"];
     private readonly Socket? _socket;
@@ -44,17 +54,79 @@ public sealed class LuteClient : IAsyncDisposable
     /// <summary>This process's rank, read from the MPI or SLURM environment, if any.</summary>
     public int? Rank => _rank;
 
+    /// <summary>True when the environment names a runner (<c>LUTE_ADDRESS</c> or <c>LUTE_SOCKET</c> is set).</summary>
+    public static bool RunnerInEnvironment =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AddressVariable)) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SocketVariable));
+
     /// <summary>
-    /// Connects to the runner named in <c>LUTE_SOCKET</c>, or returns a detached client when it is unset.
+    /// Connects to the runner at <c>LUTE_ADDRESS</c> (with <c>LUTE_TOKEN</c>), else at <c>LUTE_SOCKET</c>, or returns a
+    /// detached client when neither is set.
     /// </summary>
     /// <param name="cancellationToken">Cancels the connection.</param>
-    /// <exception cref="LuteClientException"><c>LUTE_SOCKET</c> is set but the runner cannot be reached.</exception>
+    /// <exception cref="LuteClientException">A runner is named but cannot be reached, or <c>LUTE_TOKEN</c> is missing.</exception>
     public static Task<LuteClient> FromEnvironmentAsync(CancellationToken cancellationToken = default)
     {
+        var address = Environment.GetEnvironmentVariable(AddressVariable);
+        if (!string.IsNullOrEmpty(address))
+        {
+            var token = Environment.GetEnvironmentVariable(TokenVariable);
+            return string.IsNullOrEmpty(token)
+                ? throw new LuteClientException($"{AddressVariable} is set but {TokenVariable} is not: the runner refuses connections without its token")
+                : ConnectTcpAsync(address, token, cancellationToken);
+        }
+
         var path = Environment.GetEnvironmentVariable(SocketVariable);
         return string.IsNullOrEmpty(path)
             ? Task.FromResult(new LuteClient(null))
             : ConnectAsync(path, cancellationToken);
+    }
+
+    /// <summary>Connects to the runner listening on TCP at <paramref name="address"/> and presents the token.</summary>
+    /// <param name="address"><c>host:port</c>, or <c>[address]:port</c> for IPv6.</param>
+    /// <param name="token">The run's token (<c>LUTE_TOKEN</c>).</param>
+    /// <param name="cancellationToken">Cancels the connection.</param>
+    /// <exception cref="LuteClientException">The address is malformed or the runner cannot be reached.</exception>
+    public static async Task<LuteClient> ConnectTcpAsync(string address, string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(token);
+        var endPoint = ParseAddress(address);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(ConnectLimit);
+        try
+        {
+            await socket.ConnectAsync(endPoint, limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            socket.Dispose();
+            var why = e is SocketException ? e.Message : $"no answer within {ConnectLimit.TotalSeconds:0}s";
+            throw new LuteClientException($"cannot reach the Lute runner at {AddressVariable}={address}: {why}", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var client = new LuteClient(socket);
+        try
+        {
+            await client.WriteLineAsync(writer =>
+            {
+                writer.WriteNumber("v", 1);
+                writer.WriteString("token", token);
+                client.WriteSender(writer);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return client;
     }
 
     /// <summary>Connects to the runner listening at <paramref name="socketPath"/>.</summary>
@@ -140,7 +212,7 @@ public sealed class LuteClient : IAsyncDisposable
     {
         if (_socket is null)
         {
-            throw new LuteClientException("cannot send a request: the task runs without a Lute runner (LUTE_SOCKET is not set)");
+            throw new LuteClientException("cannot send a request: the task runs without a Lute runner (neither LUTE_ADDRESS nor LUTE_SOCKET is set)");
         }
 
         var id = Interlocked.Increment(ref _nextId);
@@ -164,29 +236,44 @@ public sealed class LuteClient : IAsyncDisposable
             return;
         }
 
+        await WriteLineAsync(
+            writer =>
+            {
+                writer.WriteNumber("v", 1);
+                writer.WriteString("signal", signal);
+                WriteSender(writer);
+                if (id is { } requestId)
+                {
+                    writer.WriteNumber("id", requestId);
+                }
+
+                if (contents is not null)
+                {
+                    writer.WritePropertyName("contents");
+                    contents.WriteTo(writer);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private void WriteSender(Utf8JsonWriter writer)
+    {
+        if (_rank is { } rank)
+        {
+            writer.WriteNumber("rank", rank);
+        }
+
+        writer.WriteString("host", _host);
+    }
+
+    /// <summary>Writes one JSON object, built by <paramref name="fields"/>, as one line.</summary>
+    private async Task WriteLineAsync(Action<Utf8JsonWriter> fields, CancellationToken cancellationToken)
+    {
         var buffer = new ArrayBufferWriter<byte>(128);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteNumber("v", 1);
-            writer.WriteString("signal", signal);
-            if (_rank is { } rank)
-            {
-                writer.WriteNumber("rank", rank);
-            }
-
-            writer.WriteString("host", _host);
-            if (id is { } requestId)
-            {
-                writer.WriteNumber("id", requestId);
-            }
-
-            if (contents is not null)
-            {
-                writer.WritePropertyName("contents");
-                contents.WriteTo(writer);
-            }
-
+            fields(writer);
             writer.WriteEndObject();
         }
 
@@ -197,7 +284,7 @@ public sealed class LuteClient : IAsyncDisposable
             var memory = buffer.WrittenMemory;
             while (!memory.IsEmpty)
             {
-                var sent = await _socket.SendAsync(memory, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                var sent = await _socket!.SendAsync(memory, SocketFlags.None, cancellationToken).ConfigureAwait(false);
                 memory = memory[sent..];
             }
         }
@@ -274,6 +361,29 @@ public sealed class LuteClient : IAsyncDisposable
         {
             pending.TrySetException(new LuteClientException($"the runner refused the request: {reply["error"]?.GetValue<string>() ?? "no reason given"}"));
         }
+    }
+
+    private static EndPoint ParseAddress(string address)
+    {
+        var colon = address.LastIndexOf(':');
+        var host = colon > 0 ? address[..colon] : string.Empty;
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+        else if (host.Contains(':', StringComparison.Ordinal))
+        {
+            host = string.Empty; // an IPv6 address needs its brackets
+        }
+
+        if (host.Length == 0
+            || !int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            || port is < 1 or > IPEndPoint.MaxPort)
+        {
+            throw new LuteClientException($"{AddressVariable} must be host:port or [address]:port, not '{address}'");
+        }
+
+        return IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
     }
 
     private static int? ReadRank()

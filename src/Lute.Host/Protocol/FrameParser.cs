@@ -112,7 +112,9 @@ public static class FrameParser
         }
     }
 
-    private static bool IsValidUtf8(ReadOnlySequence<byte> frame)
+    /// <summary>True when the frame is valid UTF-8 (checked up front: a string read later would throw).</summary>
+    /// <param name="frame">The frame.</param>
+    internal static bool IsValidUtf8(ReadOnlySequence<byte> frame)
     {
         if (frame.IsSingleSegment)
         {

@@ -1,5 +1,6 @@
 using Lute.Contracts;
 using Lute.Host.Configuration;
+using Lute.Host.Protocol;
 
 namespace Lute.Host.Running;
 
@@ -15,6 +16,12 @@ internal sealed record PreparedRun
     public required IExecutor Executor { get; init; }
 
     public required PluginSettings ExecutorSettings { get; init; }
+
+    /// <summary>The structured-message transport the executor's settings choose.</summary>
+    public required CommunicatorSettings Communication { get; init; }
+
+    /// <summary>Whose settings those are, in words, for error messages.</summary>
+    public required string SettingsOwner { get; init; }
 
     public required IReadOnlyDictionary<string, string> Parameters { get; init; }
 

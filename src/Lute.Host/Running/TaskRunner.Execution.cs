@@ -27,6 +27,9 @@ public sealed partial class TaskRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        using var tcp = prepared.Communication.UseTcp
+            ? await TcpCommunicator.BindAsync(prepared.Communication.Tcp, config.MaxMessageBytes, prepared.SettingsOwner, cancellationToken).ConfigureAwait(false)
+            : null;
         using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
         var startedAt = DateTimeOffset.UtcNow;
         var environmentChanges = TaskEnvironment.Changes(prepared.BaseEnvironment, prepared.Environment);
@@ -61,7 +64,7 @@ public sealed partial class TaskRunner
         };
         var logPath = Path.Combine(config.LogDirectory, $"{runId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log");
         await using var log = new RunLog(logPath, prepared.Task.Name, console, config.ConsoleTaskOutput);
-        var result = await ExecuteAsync(prepared, run, startedAt, store, log, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
+        var result = await ExecuteAsync(prepared, tcp, run, startedAt, store, log, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
 
         var recorded = true;
         try
@@ -80,6 +83,7 @@ public sealed partial class TaskRunner
 
     private async Task<RunResult> ExecuteAsync(
         PreparedRun prepared,
+        TcpCommunicator? tcp,
         RunInfo run,
         DateTimeOffset startedAt,
         ResultStore store,
@@ -138,7 +142,13 @@ public sealed partial class TaskRunner
         try
         {
             var communicatorContext = new CommunicatorContext(run, bus, PluginSettings.Empty, logger);
-            foreach (var communicator in new ICommunicator[] { new StreamCommunicator(), new UnixSocketCommunicator(config.MaxMessageBytes) })
+            foreach (var key in ProtocolConstants.Variables)
+            {
+                // A runner started from a task must not hand its own runner's address to its task.
+                prepared.Environment.Remove(key);
+            }
+
+            foreach (var communicator in new ICommunicator[] { new StreamCommunicator(), (ICommunicator?)tcp ?? new UnixSocketCommunicator(config.MaxMessageBytes) })
             {
                 var session = await communicator.OpenAsync(communicatorContext, CancellationToken.None).ConfigureAwait(false);
                 sessions.Add(session);
@@ -150,9 +160,18 @@ public sealed partial class TaskRunner
 
             prepared.Environment[ProtocolConstants.RunIdVariable] = run.RunId.ToString(CultureInfo.InvariantCulture);
             prepared.Environment[ProtocolConstants.TaskVariable] = run.TaskName;
-            foreach (var key in new[] { ProtocolConstants.SocketVariable, ProtocolConstants.ProtocolVariable, ProtocolConstants.RunIdVariable, ProtocolConstants.TaskVariable })
+            foreach (var key in ProtocolConstants.Variables)
             {
-                environmentChanges[key] = prepared.Environment.GetValueOrDefault(key);
+                var value = prepared.Environment.GetValueOrDefault(key);
+                if (value is null && !prepared.BaseEnvironment.ContainsKey(key))
+                {
+                    environmentChanges.Remove(key);
+                }
+                else
+                {
+                    // The token opens the runner's port: it goes to the task only, never to the store or a log.
+                    environmentChanges[key] = key == ProtocolConstants.TokenVariable && value is not null ? ProtocolConstants.Redacted : value;
+                }
             }
 
             var tasklets = new TaskletRunner(run, prepared.Environment, prepared.WorkingDirectory, state, logger);

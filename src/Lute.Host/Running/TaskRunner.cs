@@ -2,6 +2,7 @@ using Lute.Contracts;
 using Lute.Host.Configuration;
 using Lute.Host.Environment;
 using Lute.Host.Plugins;
+using Lute.Host.Protocol;
 using Lute.Host.Templates;
 
 namespace Lute.Host.Running;
@@ -21,7 +22,17 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         var file = request.File;
         var task = file.Find(request.TaskName);
         var executorName = task.Executor ?? config.DefaultExecutor;
-        var (executor, executorSettings, _) = plugins.Create<IExecutor>(ComponentKind.Executor, executorName);
+        var (executor, executorSettings, executorInfo) = plugins.Create<IExecutor>(ComponentKind.Executor, executorName);
+        var settingsOwner = $"executor '{executorName}' (settings of plugin {executorInfo.Plugin}{(config.Find(executorInfo.Plugin) is { } entry ? $", {entry.Location}" : string.Empty)})";
+        CommunicatorSettings communication;
+        try
+        {
+            communication = CommunicatorSettings.Parse(executorSettings);
+        }
+        catch (FormatException e)
+        {
+            throw new InputException($"{settingsOwner}: {e.Message}", e);
+        }
 
         var hooks = new List<(HookBinding, object, PluginSettings)>();
         foreach (var binding in config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)))
@@ -56,6 +67,8 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
             ExecutorName = executorName,
             Executor = executor,
             ExecutorSettings = executorSettings,
+            Communication = communication,
+            SettingsOwner = settingsOwner,
             Parameters = parameters,
             Command = command,
             WorkingDirectory = workingDirectory,

@@ -8,9 +8,11 @@ One file, standard library only. Copy it next to your task or put its folder on 
         lute.log("working")
         lute.result(payload={"peaks": 12}, summary={"peaks": "12"})
 
-When the task runs without a Lute runner (LUTE_SOCKET is not set) the client is detached: every call does
-nothing, so the same task runs stand-alone. When LUTE_SOCKET is set but the runner cannot be reached, connect()
-raises LuteError at once instead of hanging.
+The runner is found in the environment: LUTE_ADDRESS (host:port, or [address]:port for IPv6) with LUTE_TOKEN
+when the runner listens on TCP (the token is presented in the first line of the connection), else LUTE_SOCKET (a
+Unix socket). When the task runs without a Lute runner (neither is set) the client is detached: every call does
+nothing, so the same task runs stand-alone. When a runner is named but cannot be reached, connect() raises
+LuteError at once instead of hanging.
 """
 
 import itertools
@@ -19,10 +21,13 @@ import os
 import socket
 import threading
 
-__all__ = ["Client", "LuteError", "connect", "PROTOCOL_VERSION", "SOCKET_VARIABLE"]
+__all__ = ["Client", "LuteError", "connect", "PROTOCOL_VERSION", "SOCKET_VARIABLE", "ADDRESS_VARIABLE", "TOKEN_VARIABLE"]
 
 PROTOCOL_VERSION = 1
 SOCKET_VARIABLE = "LUTE_SOCKET"
+ADDRESS_VARIABLE = "LUTE_ADDRESS"
+TOKEN_VARIABLE = "LUTE_TOKEN"
+_CONNECT_TIMEOUT = 10.0
 _RANK_VARIABLES = ("OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID")
 
 
@@ -38,27 +43,66 @@ def _rank():
     return None
 
 
+def _split_address(address):
+    """'host:port' or '[v6 address]:port' -> (host, port); raises LuteError when malformed."""
+    host, _, port = address.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:
+        host = ""  # an IPv6 address needs its brackets
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise LuteError(f"{ADDRESS_VARIABLE} must be host:port or [address]:port, not {address!r}")
+    return host, int(port)
+
+
 class Client:
     """A connection to the runner. Thread-safe; use it as a context manager or call close()."""
 
-    def __init__(self, path=None):
-        path = path if path is not None else os.environ.get(SOCKET_VARIABLE) or None
+    def __init__(self, path=None, address=None, token=None):
+        if path is None and address is None:
+            address = os.environ.get(ADDRESS_VARIABLE) or None
+            path = None if address else os.environ.get(SOCKET_VARIABLE) or None
+        if token is None:
+            token = os.environ.get(TOKEN_VARIABLE) or None
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._socket = None
         self._reader = None
         self._rank = _rank()
         self._host = socket.gethostname()
-        if path is None:
+        if address is not None:
+            self._socket = self._connect_tcp(address, token)
+        elif path is not None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(path)
+            except OSError as error:
+                sock.close()
+                raise LuteError(f"cannot reach the Lute runner at {SOCKET_VARIABLE}={path}: {error}") from error
+            self._socket = sock
+        else:
             return
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._reader = self._socket.makefile("rb")
+
+    def _connect_tcp(self, address, token):
+        if not token:
+            raise LuteError(f"{ADDRESS_VARIABLE} is set but {TOKEN_VARIABLE} is not: the runner refuses connections without its token")
+        host, port = _split_address(address)
         try:
-            sock.connect(path)
+            sock = socket.create_connection((host, port), timeout=_CONNECT_TIMEOUT)
+        except OSError as error:
+            raise LuteError(f"cannot reach the Lute runner at {ADDRESS_VARIABLE}={address}: {error}") from error
+        sock.settimeout(None)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        handshake = {"v": PROTOCOL_VERSION, "token": token, "host": self._host}
+        if self._rank is not None:
+            handshake["rank"] = self._rank
+        try:
+            sock.sendall(json.dumps(handshake, separators=(",", ":")).encode("utf-8") + b"\n")
         except OSError as error:
             sock.close()
-            raise LuteError(f"cannot reach the Lute runner at {SOCKET_VARIABLE}={path}: {error}") from error
-        self._socket = sock
-        self._reader = sock.makefile("rb")
+            raise LuteError(f"the Lute runner at {ADDRESS_VARIABLE}={address} closed the connection: {error}") from error
+        return sock
 
     @property
     def attached(self):
@@ -118,7 +162,7 @@ class Client:
     def request(self, contents=None, timeout=30.0):
         """Asks the runner's hooks a question and returns the answer (raises LuteError if none answers)."""
         if self._socket is None:
-            raise LuteError("cannot send a request: the task runs without a Lute runner (LUTE_SOCKET is not set)")
+            raise LuteError("cannot send a request: the task runs without a Lute runner (neither LUTE_ADDRESS nor LUTE_SOCKET is set)")
         with self._lock:
             request_id = next(self._ids)
         self.send("TASK_REQUEST", contents, _id=request_id)
@@ -163,6 +207,7 @@ class Client:
         return False
 
 
-def connect(path=None):
-    """Connects to the runner named in LUTE_SOCKET (or path); detached when neither is set."""
-    return Client(path)
+def connect(path=None, address=None, token=None):
+    """Connects to the runner: at address (with token) or path when given, else at LUTE_ADDRESS (with LUTE_TOKEN),
+    else at LUTE_SOCKET; detached when none of them is set."""
+    return Client(path, address, token)

@@ -109,13 +109,13 @@ public sealed class CliSpecs
                 print("attached" if lute.attached else "standalone")
                 lute.result(payload=1)
             """);
-        var pythonPath = new Dictionary<string, string?> { ["PYTHONPATH"] = Repo.PythonClient, ["LUTE_SOCKET"] = null };
+        var pythonPath = new Dictionary<string, string?> { ["PYTHONPATH"] = Repo.PythonClient, ["LUTE_SOCKET"] = null, ["LUTE_ADDRESS"] = null };
 
         using var standalone = ChildProcess.Start("python3", [script], workspace.Root, pythonPath);
         var standaloneCode = await standalone.WaitForExitAsync(Workspace.DefaultTimeout);
         using var unreachable = ChildProcess.Start("python3", [script], workspace.Root, new Dictionary<string, string?>(pythonPath) { ["LUTE_SOCKET"] = workspace.PathOf("nobody-listens.sock") });
         var unreachableCode = await unreachable.WaitForExitAsync(Workspace.DefaultTimeout);
-        using var emit = ChildProcess.Start(Repo.Lute, ["emit", "result", "1"], workspace.Root, new Dictionary<string, string?> { ["LUTE_SOCKET"] = null });
+        using var emit = ChildProcess.Start(Repo.Lute, ["emit", "result", "1"], workspace.Root, new Dictionary<string, string?> { ["LUTE_SOCKET"] = null, ["LUTE_ADDRESS"] = null });
         var emitCode = await emit.WaitForExitAsync(Workspace.DefaultTimeout);
 
         Assert.Equal(0, standaloneCode);
@@ -123,7 +123,7 @@ public sealed class CliSpecs
         Assert.NotEqual(0, unreachableCode);
         Assert.Contains(unreachable.Stderr, l => l.Contains("cannot reach the Lute runner at LUTE_SOCKET=", StringComparison.Ordinal));
         Assert.Equal(0, emitCode);
-        Assert.Contains(emit.Stderr, l => l.Contains("LUTE_SOCKET is not set", StringComparison.Ordinal));
+        Assert.Contains(emit.Stderr, l => l.Contains("neither LUTE_ADDRESS nor LUTE_SOCKET is set", StringComparison.Ordinal));
     }
 
     [Fact]
