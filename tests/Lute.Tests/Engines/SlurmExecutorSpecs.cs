@@ -51,6 +51,39 @@ public sealed class SlurmExecutorSpecs
 
         var (_, show) = await workspace.LuteAsync("show", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains(show.Stdout, l => l.Contains($"\"slurm_step_id\": \"{job}.0\"", StringComparison.Ordinal));
+        Assert.Contains("\"tcp 127.0.0.1:", run.Communicators, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ranks_talk_over_TCP_and_a_connection_without_the_token_is_refused()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        workspace.Write("forge.py", """
+            import json, os, socket, sys
+            sys.path.insert(0, os.environ["CLIENT"])
+            import lute_task
+            host, port = os.environ["LUTE_ADDRESS"].rsplit(":", 1)
+            forged = socket.create_connection((host, int(port)))
+            forged.sendall(b'{"v": 1, "signal": "TASK_RESULT", "contents": {"payload": "forged"}}\n')
+            forged.recv(1)  # the runner closes the connection
+            forged.close()
+            with lute_task.connect() as lute:
+                lute.result(payload="genuine")
+            """);
+        var (code, lute) = await workspace.RunTaskAsync($$"""
+            tasks:
+              Forge:
+                executor: slurm-srun
+                command: [python3, forge.py]
+                environment: { set: { CLIENT: "{{Repo.PythonClient}}" } }
+            """);
+
+        Assert.True(code == ExitCodes.Completed, lute.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal("\"genuine\"", run.Payload);
+        Assert.Contains("Refused connection", await File.ReadAllTextAsync(run.LogPath!), StringComparison.Ordinal);
+        Assert.Contains("\"LUTE_TOKEN\":\"***\"", run.Environment, StringComparison.Ordinal);
     }
 
     [Fact]
