@@ -218,26 +218,12 @@ public sealed class SlurmExecutorSpecs
         Assert.Equal("timed_out", run.DetailValues()["engine_outcome"]);
     }
 
-    private static async Task<ChildProcess> StartHangingAsync(Workspace workspace, string? timeout)
-    {
-        var tasks = workspace.Write("tasks.yaml", $$"""
-            tasks:
-              Hang:
-                executor: slurm-srun
-                resources: { ntasks: "2" }
-                command: [sh, -c, 'echo $$ > "{{workspace.Root}}/rank-$SLURM_PROCID.pid"; echo "rank $SLURM_PROCID ready"; exec sleep 600']
-                grace_period: 5s
-            {{(timeout is null ? string.Empty : $"    timeout: {timeout}")}}
-            """);
-        var lute = workspace.Start(["run", tasks], resetSignals: true);
-        await lute.WaitForLineAsync(l => l.EndsWith("[Hang stdout rank 0] rank 0 ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
-        await lute.WaitForLineAsync(l => l.EndsWith("[Hang stdout rank 1] rank 1 ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
-        return lute;
-    }
+    private static Task<ChildProcess> StartHangingAsync(Workspace workspace, string? timeout) =>
+        Engines.StartHangingAsync(workspace, "slurm-srun", $$"""[sh, -c, 'echo $$ > "{{workspace.Root}}/rank-$SLURM_PROCID.pid"; echo "rank $SLURM_PROCID ready"; exec sleep 600']""", timeout);
 
     private static async Task AssertStepGoneAsync(Workspace workspace, Host.Store.RunRecord run)
     {
-        await Engines.AssertAllEndAsync([ProcessTable.ReadPid(workspace.PathOf("rank-0.pid")), ProcessTable.ReadPid(workspace.PathOf("rank-1.pid"))]);
+        await Engines.AssertAllEndAsync(Engines.RankPids(workspace));
         var job = run.DetailValues()["slurm_job_id"];
         var left = await Engines.WaitUntilJobLeftQueueAsync(job, TimeSpan.FromSeconds(30));
         Assert.True(left.Length == 0, $"squeue still lists job {job}: {left}");
