@@ -40,7 +40,7 @@ internal static class RunCommand
         }
 
         await using var logging = new ConsoleLogging(verbose);
-        using var plugins = PluginHost.Load(config, logging.Factory);
+        using var plugins = PluginHost.Load(config, logging.Factory, TaskRunner.ComponentsUsed(config, taskFile, taskName));
         var runner = new TaskRunner(config, plugins, logging.Logger);
         var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay }, cancellationToken).ConfigureAwait(false);
         await logging.DisposeAsync().ConfigureAwait(false);

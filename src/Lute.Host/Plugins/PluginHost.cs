@@ -25,11 +25,17 @@ public sealed class PluginHost : IDisposable
 
     private readonly List<LoadedPlugin> _loaded = [];
     private readonly Dictionary<(ComponentKind, string), (ComponentInfo Info, LoadedPlugin Plugin)> _components = new();
+    private readonly HostConfiguration _config;
+    private readonly ILoggerFactory _loggerFactory;
 
-    private PluginHost(IReadOnlyList<PluginInfo> plugins) => Plugins = plugins;
+    private PluginHost(HostConfiguration config, ILoggerFactory loggerFactory)
+    {
+        _config = config;
+        _loggerFactory = loggerFactory;
+    }
 
     /// <summary>Every plugin found, loaded or not, in folder-name order.</summary>
-    public IReadOnlyList<PluginInfo> Plugins { get; private set; }
+    public IReadOnlyList<PluginInfo> Plugins { get; private set; } = [];
 
     /// <summary>Every component of the loaded plugins.</summary>
     public IEnumerable<ComponentInfo> Components => _components.Values.Select(v => v.Info);
@@ -37,10 +43,16 @@ public sealed class PluginHost : IDisposable
     /// <summary>Loads the plugins in the configured directory.</summary>
     /// <param name="config">The host configuration.</param>
     /// <param name="loggerFactory">The host's logging, shared with plugins.</param>
-    public static PluginHost Load(HostConfiguration config, ILoggerFactory loggerFactory)
+    /// <param name="needed">
+    /// When given, only plugins whose metadata declares a component of one of these names are loaded now (a run needs
+    /// its executor, hooks and tasklets, not every installed plugin); the others are checked (pin, contract version)
+    /// but loaded only if a component is asked for that no loaded plugin provides.
+    /// </param>
+    public static PluginHost Load(HostConfiguration config, ILoggerFactory loggerFactory, IReadOnlySet<string>? needed = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var host = new PluginHost([]);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var host = new PluginHost(config, loggerFactory);
         var infos = new List<PluginInfo>();
         if (!Directory.Exists(config.PluginDirectory))
         {
@@ -50,7 +62,7 @@ public sealed class PluginHost : IDisposable
 
         foreach (var folder in Directory.GetDirectories(config.PluginDirectory).Order(StringComparer.Ordinal))
         {
-            infos.Add(host.LoadOne(folder, config, loggerFactory));
+            infos.Add(host.LoadOne(folder, needed));
         }
 
         foreach (var entry in config.Plugins.Where(e => e.Enabled && infos.All(i => !string.Equals(i.Name, e.Name, StringComparison.OrdinalIgnoreCase))))
@@ -67,11 +79,11 @@ public sealed class PluginHost : IDisposable
         return host;
     }
 
-    private PluginInfo LoadOne(string folder, HostConfiguration config, ILoggerFactory loggerFactory)
+    private PluginInfo LoadOne(string folder, IReadOnlySet<string>? needed)
     {
         var name = Path.GetFileName(folder);
         var info = new PluginInfo { Name = name, Directory = folder };
-        var entry = config.Find(name);
+        var entry = _config.Find(name);
         if (entry is { Enabled: false })
         {
             return info with { Disabled = true };
@@ -107,10 +119,15 @@ public sealed class PluginHost : IDisposable
                 };
             }
 
+            if (needed is not null && !facts.ComponentNames.Any(needed.Contains))
+            {
+                return info with { Deferred = true };
+            }
+
             var settings = PluginDefaults.Merge(folder, entry?.Settings ?? PluginSettings.Empty);
             var loader = PluginLoader.CreateFromAssemblyFile(main, SharedTypes, c => c.PreferSharedTypes = false);
             var plugin = new LoadedPlugin(name, loader, settings);
-            var (components, warnings) = plugin.Register(loggerFactory, ComponentTypes);
+            var (components, warnings) = plugin.Register(_loggerFactory, ComponentTypes);
             var accepted = new List<ComponentInfo>();
             foreach (var component in components)
             {
@@ -162,6 +179,12 @@ public sealed class PluginHost : IDisposable
     public (T Component, PluginSettings Settings, ComponentInfo Info) Create<T>(ComponentKind kind, string name)
         where T : class
     {
+        if (!_components.ContainsKey((kind, name)) && Plugins.Any(p => p.Deferred))
+        {
+            // Asked for something the needed names did not foresee: load the rest, for the component or a full list.
+            Plugins = Plugins.Select(p => p.Deferred ? LoadOne(p.Directory, needed: null) : p).ToList();
+        }
+
         if (!_components.TryGetValue((kind, name), out var found))
         {
             var what = kind.ToString().ToLowerInvariant();

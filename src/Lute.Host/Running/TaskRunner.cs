@@ -84,6 +84,25 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         };
     }
 
+    /// <summary>
+    /// The names of the components a run of the task uses (its executor, the hooks bound to it, its plugin tasklets), so
+    /// that only the plugins providing them need to be loaded.
+    /// </summary>
+    /// <param name="config">The host configuration.</param>
+    /// <param name="file">The task file.</param>
+    /// <param name="taskName">The task.</param>
+    /// <exception cref="InputException">The file has no such task.</exception>
+    public static IReadOnlySet<string> ComponentsUsed(HostConfiguration config, TaskFile file, string taskName)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(file);
+        var task = file.Find(taskName);
+        var names = new HashSet<string>(StringComparer.Ordinal) { task.Executor ?? config.DefaultExecutor };
+        names.UnionWith(config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)).Select(b => b.Use));
+        names.UnionWith(task.Before.Concat(task.After).Select(t => t.Use).OfType<string>());
+        return names;
+    }
+
     /// <summary>The renderer of a task's <c>{{ }}</c> templates: its parameters, the header, the environment, the built-ins.</summary>
     internal static TemplateRenderer Renderer(TaskFile file, TaskDefinition task, string executorName, IReadOnlyDictionary<string, string> environment) =>
         new(task.Parameters, file.Header.Values, environment, new Dictionary<string, string>
