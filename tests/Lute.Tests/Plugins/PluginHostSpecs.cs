@@ -40,7 +40,7 @@ public sealed class PluginHostSpecs : IDisposable
         var future = host.Plugins.Single(p => p.Name == "Lute.TestPlugins.FutureContract");
         Assert.False(future.Loaded);
         Assert.Equal("2.0", future.ContractVersion);
-        Assert.Contains("built against contracts 2.0, but this host implements contracts 1.0", future.Error, StringComparison.Ordinal);
+        Assert.Contains($"built against contracts 2.0, but this host implements contracts {ContractVersion.Text}", future.Error, StringComparison.Ordinal);
         Assert.Equal(["local"], host.Names(ComponentKind.Executor));
     }
 
@@ -149,7 +149,7 @@ public sealed class PluginHostSpecs : IDisposable
         using var host = Load();
 
         var plugin = host.Plugins.Single();
-        Assert.Equal("1.0", plugin.ContractVersion);
+        Assert.Equal(ContractVersion.Text, plugin.ContractVersion);
         Assert.Equal("0.1.0.0", plugin.Version);
         Assert.Equal(
             ["test.answer", "test.hang", "test.record", "test.throw", "test.throw-ctor"],
