@@ -6,9 +6,11 @@ namespace Lute.Host.Running;
 /// <summary>
 /// Calls hooks in configured order, each isolated: an exception is logged with the hook's name and the run goes on;
 /// a hook that exceeds its time limit is abandoned (not awaited), logged, and not called again in this run. A
-/// critical hook's failure is reported to the runner, which fails the run.
+/// critical hook's failure is reported to the runner, which fails the run. Every failure is also handed to
+/// <paramref name="failed"/>, which records it with the run.
 /// </summary>
-internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, ILogger logger, Action<string> criticalFailure)
+internal sealed partial class HookDispatcher(
+    IReadOnlyList<HookInstance> hooks, ILogger logger, Action<string> criticalFailure, Action<HookErrorEntry>? failed = null)
 {
     public async ValueTask DispatchAsync(TaskEvent taskEvent, string taskName, CancellationToken cancellationToken)
     {
@@ -60,6 +62,7 @@ internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, 
             hook.Disabled = true;
             hook.Failures++;
             LogTimedOut(logger, hook.Name, eventName, hook.Binding.Timeout.TotalSeconds);
+            failed?.Invoke(new HookErrorEntry(hook.Name, eventName, DateTimeOffset.UtcNow, $"exceeded its {hook.Binding.Timeout.TotalSeconds:0.###}s limit; not called again in this run"));
             if (hook.Binding.Critical)
             {
                 criticalFailure($"critical hook '{hook.Name}' exceeded its {hook.Binding.Timeout.TotalSeconds:0.###}s limit on event '{eventName}'");
@@ -74,6 +77,7 @@ internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, 
             hook.Failures++;
             LogFailed(logger, hook.Name, eventName, e.Message);
             LogFailureDetail(logger, e, hook.Name);
+            failed?.Invoke(new HookErrorEntry(hook.Name, eventName, DateTimeOffset.UtcNow, e.Message));
             if (hook.Binding.Critical)
             {
                 criticalFailure($"critical hook '{hook.Name}' failed on event '{eventName}': {e.Message}");

@@ -61,12 +61,13 @@ public sealed partial class TaskRunner
         };
         var logPath = Path.Combine(config.LogDirectory, $"{runId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log");
         await using var log = new RunLog(logPath, prepared.Task.Name, console, config.ConsoleTaskOutput);
-        var result = await ExecuteAsync(prepared, run, startedAt, store, log, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
+        var state = new RunState();
+        var result = await ExecuteAsync(prepared, run, startedAt, store, log, state, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
 
         var recorded = true;
         try
         {
-            await store.FinishAsync(runId, Final(result, logPath), CancellationToken.None).ConfigureAwait(false);
+            await store.FinishAsync(runId, Final(result, logPath, state), CancellationToken.None).ConfigureAwait(false);
         }
         catch (StoreException e)
         {
@@ -84,21 +85,28 @@ public sealed partial class TaskRunner
         DateTimeOffset startedAt,
         ResultStore store,
         RunLog log,
+        RunState state,
         SortedDictionary<string, string?> environmentChanges,
         RunControlRelay? relay,
         CancellationToken cancellationToken)
     {
         var logger = log.Runner;
-        var state = new RunState();
         var bus = new RunEventBus();
         var control = new RunControl(state, bus, logger);
         string? criticalFailure = null;
-        var hooks = prepared.Hooks.Select(h => new HookInstance(h.Binding, h.Component, new HookContext(run, h.Settings, control))).ToList();
-        var dispatcher = new HookDispatcher(hooks, logger, reason =>
-        {
-            Interlocked.CompareExchange(ref criticalFailure, reason, null);
-            control.Cancel(reason);
-        });
+        var hooks = prepared.Hooks.Select(h => new HookInstance(
+            h.Binding,
+            h.Component,
+            new HookContext(run, h.Settings, control) { Undelivered = new HookUndeliveredLog(h.Binding.Use, state, logger) })).ToList();
+        var dispatcher = new HookDispatcher(
+            hooks,
+            logger,
+            reason =>
+            {
+                Interlocked.CompareExchange(ref criticalFailure, reason, null);
+                control.Cancel(reason);
+            },
+            state.AddHookError);
         relay?.Attach(control);
         await using var callerCancel = cancellationToken.Register(() => control.Cancel("cancelled by the caller"));
 
@@ -273,6 +281,7 @@ public sealed partial class TaskRunner
             result = result with { Status = RunStatus.Failed, Reason = runnerError };
         }
 
+        result = result with { ReportPath = RunReport.Write(Path.ChangeExtension(log.Path, ".report.html"), result, state.ReportItems(), logger) };
         await dispatcher.DispatchAsync(new RunEndedEvent(DateTimeOffset.UtcNow, result), run.TaskName, CancellationToken.None).ConfigureAwait(false);
         foreach (var session in sessions)
         {
