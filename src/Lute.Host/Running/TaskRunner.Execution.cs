@@ -288,6 +288,7 @@ public sealed partial class TaskRunner
             await session.DisposeAsync().ConfigureAwait(false);
         }
 
+        await DisposeHooksAsync(prepared, logger).ConfigureAwait(false);
         if (bus.Late > 0)
         {
             LogLate(logger, bus.Late);
@@ -336,6 +337,30 @@ public sealed partial class TaskRunner
         }
 
         return (await exit.ConfigureAwait(false), cause);
+    }
+
+    /// <summary>Hooks are built for one run (with their binding's settings): release what they hold (HTTP clients...).</summary>
+    private static async Task DisposeHooksAsync(PreparedRun prepared, ILogger logger)
+    {
+        foreach (var (binding, component, _) in prepared.Hooks)
+        {
+            try
+            {
+                switch (component)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or ObjectDisposedException or LuteException)
+            {
+                LogHookDisposeFailed(logger, binding.Use, e.Message);
+            }
+        }
     }
 
     private static async Task EndLeftoversAsync(IExecution execution, ILogger logger) =>
@@ -395,6 +420,9 @@ public sealed partial class TaskRunner
 
     [LoggerMessage(EventId = 609, Level = LogLevel.Error, Message = "The runner failed: {Error}; ending the task")]
     private static partial void LogRunnerError(ILogger logger, Exception exception, string error);
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Hook {Hook} failed to release its resources: {Error}")]
+    private static partial void LogHookDisposeFailed(ILogger logger, string hook, string error);
 
     [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "Run {RunId} ended {Status} ({Reason}) after {Seconds:0.###}s")]
     private static partial void LogEnded(ILogger logger, long runId, string status, string reason, double seconds);
