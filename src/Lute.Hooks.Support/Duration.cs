@@ -37,7 +37,7 @@ public readonly record struct Duration(TimeSpan Value) : IComparable<Duration>
         };
         if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || double.IsInfinity(value * unit))
         {
-            throw new FormatException($"'{text}' is not a duration; write for example 500ms, 30s, 10m, 2h, 1d or a number of seconds");
+            throw new FormatException($"must be a duration such as 500ms, 30s, 10m, 2h, 1d or a number of seconds, not '{text}'");
         }
 
         return FromSeconds(value * unit);

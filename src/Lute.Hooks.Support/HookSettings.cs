@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.Loader;
 using Lute.Contracts;
 using Microsoft.Extensions.Configuration;
 
@@ -25,6 +26,10 @@ public static class HookSettings
         where TOptions : class, new()
     {
         ArgumentNullException.ThrowIfNull(settings);
+
+        // Type converters are found by type name; inside a plugin's load context the names resolve only when the
+        // plugin's context is the contextual one.
+        using var scope = AssemblyLoadContext.EnterContextualReflection(typeof(TOptions).Assembly);
         foreach (var (key, value) in settings.Values.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             Check(typeof(TOptions), key.Split(':'), 0, key, value);
@@ -179,8 +184,9 @@ public static class HookSettings
         return text.TrimEnd('.');
     }
 
+    /// <summary>The key users write: the property's <see cref="ConfigurationKeyNameAttribute"/>, else its name in lower case.</summary>
     private static string KeyOf(PropertyInfo property) =>
-        property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? property.Name;
+        property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? property.Name.ToLowerInvariant();
 
     private static IEnumerable<PropertyInfo> Properties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetIndexParameters().Length == 0);

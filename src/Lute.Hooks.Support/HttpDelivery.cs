@@ -105,7 +105,7 @@ public sealed partial class HttpDelivery : IDisposable
         catch (TimeoutRejectedException e)
         {
             cause = e;
-            error = $"no answer within {_options.TotalTimeout} (the bound on a request with its retries)";
+            error = $"no answer in time (each attempt may take {_options.AttemptTimeout}, the request with its retries {_options.TotalTimeout})";
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
