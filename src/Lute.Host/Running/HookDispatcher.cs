@@ -27,6 +27,7 @@ internal sealed partial class HookDispatcher(
 
     public async ValueTask<TaskReply> AnswerAsync(TaskMessageEvent request, string taskName, CancellationToken cancellationToken)
     {
+        string? failure = null;
         foreach (var hook in hooks)
         {
             if (hook.Handler is null || hook.Disabled || !hook.Binding.Receives(request, taskName))
@@ -35,7 +36,7 @@ internal sealed partial class HookDispatcher(
             }
 
             TaskReply? reply = null;
-            await InvokeAsync(
+            failure = await InvokeAsync(
                 hook,
                 HookEvents.Request,
                 async ct => reply = await hook.Handler.HandleAsync(request.Message, hook.Context, ct).ConfigureAwait(false),
@@ -46,16 +47,18 @@ internal sealed partial class HookDispatcher(
             }
         }
 
-        return TaskReply.Refuse("no hook answers this request; bind a request handler to the 'request' event in plugins.yaml");
+        return TaskReply.Refuse(failure ?? "no hook answers this request; bind a request handler to the 'request' event in plugins.yaml");
     }
 
-    private async Task InvokeAsync(HookInstance hook, string eventName, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    /// <summary>Calls a hook, isolated; returns why it failed, or null when it did not.</summary>
+    private async Task<string?> InvokeAsync(HookInstance hook, string eventName, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(hook.Binding.Timeout);
         try
         {
             await call(limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
+            return null;
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -67,6 +70,8 @@ internal sealed partial class HookDispatcher(
             {
                 criticalFailure($"critical hook '{hook.Name}' exceeded its {hook.Binding.Timeout.TotalSeconds:0.###}s limit on event '{eventName}'");
             }
+
+            return $"hook '{hook.Name}' exceeded its time limit";
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -82,6 +87,8 @@ internal sealed partial class HookDispatcher(
             {
                 criticalFailure($"critical hook '{hook.Name}' failed on event '{eventName}': {e.Message}");
             }
+
+            return $"hook '{hook.Name}' failed: {e.Message}";
         }
     }
 
