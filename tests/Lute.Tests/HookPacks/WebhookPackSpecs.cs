@@ -79,6 +79,26 @@ public sealed class WebhookPackSpecs
     }
 
     [Fact]
+    public async Task Each_binding_gets_its_own_settings_over_the_plugins()
+    {
+        await using var server = await FacilityServer.StartAsync();
+        using var workspace = Create();
+        workspace.WriteConfig($$"""
+            plugins:
+              - name: Lute.Hooks.Webhook
+                settings: { url: "{{server.Url}}plugin-wide", secret: { env: WEBHOOK_SECRET } }
+            hooks:
+              - { use: webhook.post, on: [run_start] }
+              - { use: webhook.post, on: [done], settings: { url: "{{server.Url}}for-done" } }
+            """);
+
+        var (code, process) = await workspace.RunTaskAsync(EchoTask, Environment);
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        Assert.Equal(["/plugin-wide run_start", "/for-done done"], server.Requests.Select(r => $"{r.Path} {r.Json.GetProperty("event").GetString()}"));
+    }
+
+    [Fact]
     public async Task A_service_answering_500_is_retried_then_the_post_is_recorded_undelivered_and_the_task_completes()
     {
         await using var server = await FacilityServer.StartAsync();

@@ -45,6 +45,18 @@ public sealed class PluginHostSpecs : IDisposable
     }
 
     [Fact]
+    public void Plugin_built_against_a_newer_minor_contract_version_is_refused_with_the_reason()
+    {
+        Link(Repo.TestPlugin("Lute.TestPlugins.NextMinorContract"));
+        using var host = Load();
+
+        var next = host.Plugins.Single();
+        Assert.False(next.Loaded);
+        Assert.Equal("1.99", next.ContractVersion);
+        Assert.Contains($"built against contracts 1.99, newer than this host's contracts {ContractVersion.Text}", next.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Folder_without_its_assembly_and_a_file_that_is_not_an_assembly_are_reported_and_others_still_load()
     {
         Directory.CreateDirectory(Path.Combine(_directory, "Lute.Empty"));
@@ -152,7 +164,7 @@ public sealed class PluginHostSpecs : IDisposable
         Assert.Equal(ContractVersion.Text, plugin.ContractVersion);
         Assert.Equal("0.1.0.0", plugin.Version);
         Assert.Equal(
-            ["test.answer", "test.hang", "test.record", "test.throw", "test.throw-ctor"],
+            ["test.answer", "test.control", "test.hang", "test.record", "test.throw", "test.throw-ctor"],
             plugin.Components.Where(c => c.Kind == ComponentKind.Hook).Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["test.echo"], plugin.Components.Where(c => c.Kind == ComponentKind.Tasklet).Select(c => c.Name));
     }
