@@ -33,6 +33,6 @@ internal sealed partial class HookUndeliveredLog(string hook, RunState state, IL
         LogUndelivered(logger, hook, post.Method, post.Destination, post.Event, post.Error);
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Hook {Hook} could not deliver {Method} {Destination} (event {EventName}): {Error}; it is recorded with the run")]
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Hook {Hook} could not deliver {Method} {Destination} (event {EventName}): {Error}; it is recorded with the run")]
     private static partial void LogUndelivered(ILogger logger, string hook, string method, string destination, string eventName, string error);
 }

@@ -167,6 +167,31 @@ public sealed class ElogPackSpecs
     }
 
     [Fact]
+    public async Task With_kerberos_the_token_from_a_file_authenticates_run_parameters_and_counters_are_left_alone_outside_the_arp()
+    {
+        await using var server = await FacilityServer.StartAsync();
+        using var workspace = Workspace.Create();
+        workspace.Link(Repo.Plugin("Lute.Hooks.Lcls"));
+        workspace.Write("task.py", Script);
+        var token = workspace.Write("krb-token", "YIIKerberosTokenBase64==\n");
+        workspace.WriteConfig($$"""
+            hooks:
+              - use: lcls.elog
+                on: [started, run_end]
+                timeout: 30s
+                settings: { base_url: "{{server.Url}}lgbk", auth: kerberos, kerberos_token: { file: "{{token}}" }, report: false }
+            """);
+
+        var (code, process) = await workspace.RunTaskAsync(TaskFile, new Dictionary<string, string?> { ["JID_UPDATE_COUNTERS"] = null });
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("/lgbk/run_control/mfxl1013621/ws/add_run_params", request.Path);
+        Assert.Equal("Negotiate YIIKerberosTokenBase64==", request.Header("Authorization"));
+        Assert.DoesNotContain("YIIKerberosTokenBase64", await File.ReadAllTextAsync((await workspace.LatestRunAsync()).LogPath!), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_base_url_stops_the_run_before_launch_naming_the_pack_and_the_key()
     {
         using var workspace = Workspace.Create();
