@@ -119,6 +119,14 @@ public sealed class PluginHost : IDisposable
                 };
             }
 
+            if (facts.Contracts.Minor > ContractVersion.Minor)
+            {
+                return info with
+                {
+                    Error = $"built against contracts {facts.Contracts.Major}.{facts.Contracts.Minor}, newer than this host's contracts {ContractVersion.Text}; upgrade lute or rebuild the plugin against Lute.Contracts {ContractVersion.Text}",
+                };
+            }
+
             if (needed is not null && !facts.ComponentNames.Any(needed.Contains))
             {
                 return info with { Deferred = true };
@@ -165,6 +173,12 @@ public sealed class PluginHost : IDisposable
         }
     }
 
+    /// <summary>The settings plugins.yaml gives the plugin that provides a component (empty when there is no such component).</summary>
+    /// <param name="kind">The component's kind.</param>
+    /// <param name="name">The component's name.</param>
+    public PluginSettings Settings(ComponentKind kind, string name) =>
+        _components.TryGetValue((kind, name), out var found) ? found.Plugin.Settings : PluginSettings.Empty;
+
     /// <summary>The names of the components of a kind.</summary>
     /// <param name="kind">The kind.</param>
     public IReadOnlyList<string> Names(ComponentKind kind) =>
@@ -174,9 +188,13 @@ public sealed class PluginHost : IDisposable
     /// <typeparam name="T">The component's interface.</typeparam>
     /// <param name="kind">Its kind.</param>
     /// <param name="name">Its name.</param>
+    /// <param name="settings">
+    /// Settings for this instance (a hook binding's settings over its plugin's), given to a constructor that takes
+    /// <see cref="PluginSettings"/>; null for the plugin's own settings.
+    /// </param>
     /// <returns>The component and the settings of its plugin.</returns>
     /// <exception cref="PluginException">No loaded plugin provides it, or it could not be created.</exception>
-    public (T Component, PluginSettings Settings, ComponentInfo Info) Create<T>(ComponentKind kind, string name)
+    public (T Component, PluginSettings Settings, ComponentInfo Info) Create<T>(ComponentKind kind, string name, PluginSettings? settings = null)
         where T : class
     {
         if (!_components.ContainsKey((kind, name)) && Plugins.Any(p => p.Deferred))
@@ -200,13 +218,19 @@ public sealed class PluginHost : IDisposable
 
         try
         {
-            var instance = found.Plugin.Services.GetRequiredService(found.Info.Type) as T
+            var takesSettings = settings is not null
+                && found.Info.Type.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(PluginSettings)));
+            var created = takesSettings
+                ? ActivatorUtilities.CreateInstance(found.Plugin.Services, found.Info.Type, settings!)
+                : found.Plugin.Services.GetRequiredService(found.Info.Type);
+            var instance = created as T
                 ?? throw new PluginException($"{found.Info.Type.FullName} in plugin {found.Info.Plugin} is not a {typeof(T).Name}");
-            return (instance, found.Plugin.Settings, found.Info);
+            return (instance, settings ?? found.Plugin.Settings, found.Info);
         }
         catch (Exception e) when (e is not PluginException and not OutOfMemoryException)
         {
-            throw new PluginException($"plugin {found.Info.Plugin} could not create {kind.ToString().ToLowerInvariant()} '{name}': {e.Message}", e);
+            var cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
+            throw new PluginException($"plugin {found.Info.Plugin} could not create {kind.ToString().ToLowerInvariant()} '{name}': {cause.Message}", cause);
         }
     }
 
