@@ -97,11 +97,15 @@ public sealed class PluginHost : IDisposable
 
         try
         {
-            var sha = PluginInspector.Sha256(main);
-            info = info with { Sha256 = sha };
-            if (entry?.Sha256 is { } pinned && !string.Equals(pinned, sha, StringComparison.OrdinalIgnoreCase))
+            // A run hashes only pinned plugins; listing every plugin (needed is null) shows every hash.
+            if (needed is null || entry?.Sha256 is not null)
             {
-                return info with { Error = $"SHA-256 mismatch: plugins.yaml ({entry.Location}) pins {pinned}, {name}.dll has {sha}; refusing to load it" };
+                var sha = PluginInspector.Sha256(main);
+                info = info with { Sha256 = sha };
+                if (entry?.Sha256 is { } pinned && !string.Equals(pinned, sha, StringComparison.OrdinalIgnoreCase))
+                {
+                    return info with { Error = $"SHA-256 mismatch: plugins.yaml ({entry.Location}) pins {pinned}, {name}.dll has {sha}; refusing to load it" };
+                }
             }
 
             var facts = PluginInspector.Read(main);

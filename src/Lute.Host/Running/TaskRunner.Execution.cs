@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Lute.Contracts;
+using Lute.Host.Diagnostics;
 using Lute.Host.Environment;
 using Lute.Host.Logging;
 using Lute.Host.Protocol;
@@ -27,10 +28,12 @@ public sealed partial class TaskRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        StartupTrace.Mark("run prepared (components created, templates rendered, environment built)");
         using var tcp = prepared.Communication.UseTcp
             ? await TcpCommunicator.BindAsync(prepared.Communication.Tcp, config.MaxMessageBytes, prepared.SettingsOwner, cancellationToken).ConfigureAwait(false)
             : null;
         using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+        StartupTrace.Mark("result store opened");
         var startedAt = DateTimeOffset.UtcNow;
         var environmentChanges = TaskEnvironment.Changes(prepared.BaseEnvironment, prepared.Environment);
         var runId = await store.InsertAsync(
@@ -63,6 +66,7 @@ public sealed partial class TaskRunner
             Host = System.Environment.MachineName,
         };
         var logPath = Path.Combine(config.LogDirectory, $"{runId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log");
+        StartupTrace.Mark("run recorded (PENDING)");
         await using var log = new RunLog(logPath, prepared.Task.Name, console, config.ConsoleTaskOutput);
         var state = new RunState();
         var result = await ExecuteAsync(prepared, tcp, run, startedAt, store, log, state, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
@@ -70,7 +74,9 @@ public sealed partial class TaskRunner
         var recorded = true;
         try
         {
+            StartupTrace.Mark("run ended");
             await store.FinishAsync(runId, Final(result, logPath, state), CancellationToken.None).ConfigureAwait(false);
+            StartupTrace.Mark("result recorded");
         }
         catch (StoreException e)
         {
@@ -240,7 +246,9 @@ public sealed partial class TaskRunner
                         await session.AttachAsync(execution, CancellationToken.None).ConfigureAwait(false);
                     }
 
+                    StartupTrace.Mark("task launched");
                     (exit, cause) = await SuperviseAsync(execution, prepared, control, logger).ConfigureAwait(false);
+                    StartupTrace.Mark("task exited");
                     await EndLeftoversAsync(execution, logger).ConfigureAwait(false);
                 }
             }
@@ -250,6 +258,7 @@ public sealed partial class TaskRunner
             }
 
             await DrainAsync(sessions, logger).ConfigureAwait(false);
+            StartupTrace.Mark("communicators drained");
             if (exit is not null)
             {
                 // Published after the drain, so hooks see every line and message of the task before its exit.
