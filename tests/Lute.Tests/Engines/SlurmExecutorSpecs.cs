@@ -185,6 +185,39 @@ public sealed class SlurmExecutorSpecs
     }
 
     [Fact]
+    public async Task Cancel_while_the_step_waits_for_resources_withdraws_the_request()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        var (_, cpus) = await Engines.RunAsync("sinfo", "-h", "-o", "%c");
+        // Another job takes every CPU of the node, so the task's step has to wait in the queue.
+        using var blocker = ChildProcess.Start("srun", [$"--ntasks={cpus.Trim()}", "--job-name=lute-test-blocker", "sh", "-c", "echo running; exec sleep 300"], workspace.Root);
+        try
+        {
+            await blocker.WaitForLineAsync(l => l.Contains("running", StringComparison.Ordinal), Workspace.DefaultTimeout);
+            var tasks = workspace.Write("tasks.yaml", """
+                tasks:
+                  Queued:
+                    executor: slurm-srun
+                    command: [true]
+                """);
+            using var lute = workspace.Start(["run", tasks], resetSignals: true);
+            await lute.WaitForLineAsync(l => l.Contains("is queued, waiting for resources", StringComparison.Ordinal), Workspace.DefaultTimeout);
+
+            lute.Signal(SigTerm);
+
+            Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Cancelled, lute.Output);
+            Assert.Equal(RunStatus.Cancelled, (await workspace.LatestRunAsync()).Status);
+            var (_, queued) = await Engines.RunAsync("squeue", "-h", "--name=Queued", "-o", "%i %T");
+            Assert.True(queued.Trim().Length == 0, $"the queued request is still listed: {queued}");
+        }
+        finally
+        {
+            await Engines.RunAsync("scancel", "--name=lute-test-blocker");
+        }
+    }
+
+    [Fact]
     public async Task The_runners_time_limit_ends_the_step_and_is_recorded_timed_out()
     {
         await Engines.RequireSlurmAsync();
