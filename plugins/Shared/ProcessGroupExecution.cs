@@ -16,6 +16,10 @@ internal sealed partial class ProcessGroupExecution(Process process, Dictionary<
     private const int LastSignal = 64;
     private int _disposed;
 
+    // Once no process of the session is found, none can appear again (only members fork into it): later signals
+    // and the final kill need no new search through /proc.
+    private volatile bool _sessionGone;
+
     public int ProcessId { get; } = process.Id;
 
     public Stream StandardOutput => process.StandardOutput.BaseStream;
@@ -40,8 +44,9 @@ internal sealed partial class ProcessGroupExecution(Process process, Dictionary<
     public ValueTask SignalAsync(TaskSignal signal, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (Native.SignalSession(ProcessId, signal) == 0)
+        if (_sessionGone || Native.SignalSession(ProcessId, signal) == 0)
         {
+            _sessionGone = true;
             LogGroupGone(logger, ProcessId, signal);
         }
 
@@ -53,7 +58,7 @@ internal sealed partial class ProcessGroupExecution(Process process, Dictionary<
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             // Whatever the task left behind (children that outlived it) ends with the run.
-            if (Native.KillSession(ProcessId) > 0)
+            if (!_sessionGone && Native.KillSession(ProcessId) > 0)
             {
                 LogLeftovers(logger, ProcessId);
             }
