@@ -17,9 +17,26 @@ internal sealed class RunEventBus : ITaskEventSink
 
     private long _late;
 
-    public async ValueTask PublishAsync(TaskEvent taskEvent, CancellationToken cancellationToken = default)
+    public ValueTask PublishAsync(TaskEvent taskEvent, CancellationToken cancellationToken = default)
     {
-        if (!await WriteAsync(new Item(taskEvent, null), cancellationToken).ConfigureAwait(false))
+        // Most events find room at once: no state machine for them.
+        var written = WriteAsync(new Item(taskEvent, null), cancellationToken);
+        if (written.IsCompletedSuccessfully)
+        {
+            if (!written.Result)
+            {
+                Interlocked.Increment(ref _late);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        return CountLateAsync(written);
+    }
+
+    private async ValueTask CountLateAsync(ValueTask<bool> written)
+    {
+        if (!await written.ConfigureAwait(false))
         {
             Interlocked.Increment(ref _late);
         }
@@ -36,7 +53,10 @@ internal sealed class RunEventBus : ITaskEventSink
         return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<bool> WriteAsync(Item item, CancellationToken cancellationToken)
+    private ValueTask<bool> WriteAsync(Item item, CancellationToken cancellationToken) =>
+        _channel.Writer.TryWrite(item) ? ValueTask.FromResult(true) : WaitAndWriteAsync(item, cancellationToken);
+
+    private async ValueTask<bool> WaitAndWriteAsync(Item item, CancellationToken cancellationToken)
     {
         while (await _channel.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false))
         {
