@@ -173,14 +173,18 @@ msg_cfg=$(config messages false "hooks:
 cd "$work/messages"
 python3 -c 'import sys
 for i in range(int(sys.argv[1])): print(f"TASK_LOG \"message {i}\"")' "$messages" > emit-lines.txt
-task_file Csharp csharp.yaml "$task" flood "$messages"
-task_file Python python.yaml env "PYTHONPATH=$repo/src/clients/python" python3 "$repo/bench/tasks/py_sender.py" flood "$messages"
-task_file Emit emit.yaml bash -c 'exec "$0" emit - < "$1"' "$lute" "$work/messages/emit-lines.txt"
+# Each task runs under /usr/bin/time, and so does lute: the runner's CPU time is the difference.
+timed=(/usr/bin/time -f '%e %U %S' -o "$work/messages/task-cpu.txt")
+task_file Csharp csharp.yaml "${timed[@]}" "$task" flood "$messages"
+task_file Python python.yaml "${timed[@]}" env "PYTHONPATH=$repo/src/clients/python" python3 "$repo/bench/tasks/py_sender.py" flood "$messages"
+task_file Emit emit.yaml "${timed[@]}" bash -c 'exec "$0" emit - < "$1"' "$lute" "$work/messages/emit-lines.txt"
 for r in $(seq "$repeats"); do
   for sender in csharp python emit; do
-    rm -f count.json
-    timeout 300 "$lute" run -c "$msg_cfg" "$sender.yaml" > "run-$sender-$r.txt" 2>&1 || { cat "run-$sender-$r.txt" >&2; exit 1; }
+    rm -f count.json task-cpu.txt
+    /usr/bin/time -f '%e %U %S' -o "$results/cpu-lute-$sender-$r.txt" timeout 300 "$lute" run -c "$msg_cfg" "$sender.yaml" \
+      > "run-$sender-$r.txt" 2>&1 || { cat "run-$sender-$r.txt" >&2; exit 1; }
     cp count.json "$results/messages-$sender-$r.json"
+    cp task-cpu.txt "$results/cpu-task-$sender-$r.txt"
   done
   # The floors: the same lines over a plain Unix socket to a reader that only counts line breaks; and each client
   # alone into that reader (no runner), which tells the client's cost from the runner's.

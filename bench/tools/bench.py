@@ -271,6 +271,21 @@ def percentile(values, p):
     return ordered[k]
 
 
+def cpu_seconds(path):
+    """user + system seconds from a `/usr/bin/time -f '%e %U %S'` file."""
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                try:
+                    return float(parts[1]) + float(parts[2])
+                except ValueError:
+                    continue
+    return None
+
+
 def fmt(value, digits=0):
     if value is None or value != value:
         return "n/a"
@@ -342,6 +357,31 @@ def report(folder, seconds, command, quick):
                      f"this client alone into the raw reader (no runner): {fmt(alone[sender])}/s",
                      f"≥ {fmt(target)}/s and ≥ 50% of the floor" if target else "≥ 50% of the floor",
                      v))
+
+    # The runner's CPU time per message: lute's CPU time (it includes its task's) minus the task's and a no-op run's.
+    noop_cpu = []
+    with open(os.path.join(folder, "noop-cpu.txt"), encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 4:
+                noop_cpu.append(float(parts[1]) + float(parts[2]))
+    base = statistics.median(noop_cpu) if noop_cpu else 0.0
+    cpu_cells = []
+    for sender in ("csharp", "python", "emit"):
+        per = []
+        for lute_file in sorted(glob.glob(os.path.join(folder, f"cpu-lute-{sender}-*.txt"))):
+            task_file = lute_file.replace("cpu-lute-", "cpu-task-")
+            lute_cpu = cpu_seconds(lute_file)
+            task_cpu = cpu_seconds(task_file)
+            count = load(lute_file.replace("cpu-lute-", "messages-").replace(".txt", ".json"))["count"]
+            if lute_cpu is not None and task_cpu is not None and count:
+                per.append({"runner": (lute_cpu - task_cpu - base) / count * 1e6, "task": task_cpu / count * 1e6})
+        if per:
+            cpu_cells.append(f"{names[sender]}: runner {fmt(statistics.median(p['runner'] for p in per), 1)} µs, "
+                             f"task {fmt(statistics.median(p['task'] for p in per), 1)} µs")
+    if cpu_cells:
+        rows.append(("CPU time per message (information): runner = lute's CPU minus its task's and a no-op run's",
+                     "; ".join(cpu_cells), "", "", "2 cores: runner and task compete for them"))
 
     # 3. stdout relay
     def relay_rows(console):
