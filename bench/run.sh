@@ -250,6 +250,17 @@ for i in $(seq 5); do
   ( cd "$work/noop" && /usr/bin/time -v -o "$work/noop/rss.$i" "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
   sed -n 's/^\tMaximum resident set size (kbytes): //p' "$work/noop/rss.$i"
 done > "$results/rss.txt"
+# The same for commands that stop earlier: what the runtime and the command line alone take, and plugin loading.
+for i in $(seq 3); do
+  for sub in version plugins; do
+    case $sub in
+      version) args=(--version) ;;
+      plugins) args=(plugins -c "$noop_cfg") ;;
+    esac
+    /usr/bin/time -v -o "$work/noop/rss-$sub" "$lute" "${args[@]}" >/dev/null 2>&1
+    printf '%s %s\n' "$sub" "$(sed -n 's/^\tMaximum resident set size (kbytes): //p' "$work/noop/rss-$sub")"
+  done
+done > "$results/rss-sub.txt"
 
 # --- 6. concurrent runs on one store ------------------------------------------------------------------------------
 log "6. $concurrent concurrent lute run on one new SQLite store"
