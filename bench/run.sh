@@ -161,6 +161,10 @@ for i in $(seq 7); do
       "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
 done
 python3 "$tools" timeline "$work"/noop/trace.* > "$results/timeline.json"
+# Every method the JIT compiles in one no-op run (the runtime's own summary; framework code is precompiled).
+( cd "$work/noop" && DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile="$work/noop/jit.txt" \
+    "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
+python3 "$tools" jit "$work/noop/jit.txt" > "$results/jit.json"
 for i in $(seq 5); do
   ( cd "$work/noop" && /usr/bin/time -f '%e %U %S %M' -o "$work/noop/cpu.$i" "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
 done

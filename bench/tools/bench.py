@@ -2,6 +2,7 @@
 
     bench.py machine                                  facts about this machine (JSON)
     bench.py timeline TRACE...                        milestones of `strace -f -ttt` traces of a no-op `lute run` (JSON)
+    bench.py jit FILE                                 methods compiled, from DOTNET_JitDisasmSummary output (JSON)
     bench.py relay LOG TASK LINES BEGIN_NS END_NS CONSOLE   lines relayed into a run's log file (JSON)
     bench.py plugins LUTE CONFIG                      the plugins `lute plugins` reports (JSON)
     bench.py concurrent STORE N BEGIN_NS END_NS FAILED LOCKED   rows written by N concurrent runs (JSON)
@@ -187,6 +188,26 @@ def timeline(paths):
         "raw": runs,
         "milestones": names,
     }
+
+
+# --- JIT summary ---------------------------------------------------------------------------------------------------
+
+def jit(path):
+    families = {}
+    tiers = {}
+    total = 0
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            m = re.match(r"\s*\d+: JIT compiled (\S+).*\[([^,\]]+)", line)
+            if not m:
+                continue
+            total += 1
+            name = re.split(r"[:\[`<]", m.group(1))[0]
+            family = ".".join(name.split(".")[:2])
+            families[family] = families.get(family, 0) + 1
+            tiers[m.group(2)] = tiers.get(m.group(2), 0) + 1
+    top = sorted(families.items(), key=lambda kv: -kv[1])[:12]
+    return {"methods": total, "tiers": tiers, "top": top}
 
 
 # --- stdout relay --------------------------------------------------------------------------------------------------
@@ -489,6 +510,13 @@ def report(folder, seconds, command, quick):
         w(f"CPU time of a no-op `lute run` (/usr/bin/time, median of {len(cpu_rows)}): wall {statistics.median(r[0] for r in cpu_rows):.2f} s, "
           f"user {statistics.median(r[1] for r in cpu_rows):.2f} s, system {statistics.median(r[2] for r in cpu_rows):.2f} s.")
         w("")
+    jit_path = os.path.join(folder, "jit.json")
+    if os.path.exists(jit_path):
+        j = load(jit_path)
+        w(f"Methods JIT-compiled in one no-op run (`DOTNET_JitDisasmSummary=1`): {fmt(j['methods'])} "
+          f"({', '.join(f'{k} {v}' for k, v in sorted(j['tiers'].items(), key=lambda kv: -kv[1]))}); by namespace: "
+          + ", ".join(f"{k} {v}" for k, v in j["top"]) + ".")
+        w("")
     w("Sub-commands that stop earlier (hyperfine, same run): "
       + "; ".join(f"`{r['command']}` {fmt(r['median'] * 1000, 1)} ms" for r in noop) + ".")
     w("")
@@ -498,9 +526,14 @@ def report(folder, seconds, command, quick):
         w("## Micro-benchmarks (BenchmarkDotNet 0.15.8, in process, ShortRun: 3 warm-up and 3 measured iterations)")
         w("")
         with open(micro, encoding="utf-8") as f:
+            table = False
             for line in f:
-                if line.startswith("|") or not line.strip():
+                if line.startswith("|"):
+                    table = True
                     w(line.rstrip("\n").replace("**", ""))
+                elif table:
+                    table = False
+                    w("")
         w("")
     return "\n".join(out) + "\n"
 
@@ -511,6 +544,8 @@ def main(argv):
         print(json.dumps(machine()))
     elif command == "timeline":
         print(json.dumps(timeline(argv[2:])))
+    elif command == "jit" and len(argv) == 3:
+        print(json.dumps(jit(argv[2])))
     elif command == "relay" and len(argv) == 8:
         print(json.dumps(relay(*argv[2:])))
     elif command == "plugins" and len(argv) == 4:
