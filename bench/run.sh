@@ -140,7 +140,11 @@ if [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then
   log "micro-benchmarks (BenchmarkDotNet, in process, short runs)"
   "$repo/out/bench/Lute.Benchmarks/Lute.Benchmarks" --filter '*' --artifacts "$work/bdn" > "$work/bdn.txt" 2>&1 ||
     { tail -40 "$work/bdn.txt" >&2; exit 1; }
-  cat "$work"/bdn/results/*-report-github.md > "$results/micro.md"
+  for report in "$work"/bdn/results/*-report-github.md; do
+    name=${report##*/Lute.Benchmarks.}
+    printf '### %s\n\n' "${name%-report-github.md}"
+    cat "$report"
+  done > "$results/micro.md"
 fi
 
 # --- 1. no-op task ------------------------------------------------------------------------------------------------

@@ -86,9 +86,9 @@ MILESTONES = [
     ("task_exec", "setsid starts the task (exec of /bin/true)"),
     ("task_exit", "the task runs and exits"),
     ("reaped", "exit noticed (SIGCHLD, wait4)"),
-    ("leftovers", "drain; first SIGKILL to the task's group (leftover processes)"),
-    ("scanned", "leftover search through /proc (twice: end of run and dispose); last /proc/PID/stat read"),
-    ("store_closed", "final store update (commit) and store closed (WAL checkpoint, -wal removed)"),
+    ("leftovers", "the exit handed to the runner; first SIGKILL to the task's group (leftover processes)"),
+    ("scanned", "leftover search through /proc, drain, the search again on dispose; last /proc/PID/stat read"),
+    ("store_closed", "outcome to hooks, final store update (commit), store closed (WAL checkpoint, -wal removed)"),
     ("exit_group", "summary printed, logging flushed; exit_group"),
     ("end", "runtime shut down; process gone"),
 ]
@@ -528,7 +528,10 @@ def report(folder, seconds, command, quick):
         with open(micro, encoding="utf-8") as f:
             table = False
             for line in f:
-                if line.startswith("|"):
+                if line.startswith("### "):
+                    w(line.rstrip("\n"))
+                    w("")
+                elif line.startswith("|"):
                     table = True
                     w(line.rstrip("\n").replace("**", ""))
                 elif table:
