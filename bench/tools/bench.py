@@ -529,6 +529,9 @@ def report(folder, seconds, command, quick):
             table = False
             for line in f:
                 if line.startswith("### "):
+                    if out[-1]:
+                        w("")
+                    table = False
                     w(line.rstrip("\n"))
                     w("")
                 elif line.startswith("|"):
