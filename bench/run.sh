@@ -138,7 +138,7 @@ log "work folder $work"
 # --- micro-benchmarks ---------------------------------------------------------------------------------------------
 if [ "${BENCH_SKIP_MICRO:-0}" != 1 ]; then
   log "micro-benchmarks (BenchmarkDotNet, in process, short runs)"
-  "$repo/out/bench/Lute.Benchmarks/Lute.Benchmarks" --filter '*' --artifacts "$work/bdn" > "$work/bdn.txt" 2>&1 ||
+  timeout 900 "$repo/out/bench/Lute.Benchmarks/Lute.Benchmarks" --filter '*' --artifacts "$work/bdn" > "$work/bdn.txt" 2>&1 ||
     { tail -40 "$work/bdn.txt" >&2; exit 1; }
   for report in "$work"/bdn/results/*-report-github.md; do
     name=${report##*/Lute.Benchmarks.}
@@ -151,8 +151,8 @@ fi
 log "1. no-op task: lute run against /bin/true ($noop_runs runs each)"
 noop_cfg=$(config noop false "" "$repo/out/plugins")
 task_file Noop "$work/noop/noop.yaml" /bin/true
-( cd "$work/noop" && "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )  # creates the store
-( cd "$work/noop" && hyperfine -N --style none --warmup 3 --runs "$noop_runs" --export-json "$results/noop.json" \
+( cd "$work/noop" && timeout 120 "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )  # creates the store
+( cd "$work/noop" && timeout 600 hyperfine -N --style none --warmup 3 --runs "$noop_runs" --export-json "$results/noop.json" \
     -n "lute run (no-op)" "$lute run -c $noop_cfg noop.yaml" \
     -n "/bin/true" "/bin/true" \
     -n "lute --version" "$lute --version" \
@@ -161,16 +161,16 @@ task_file Noop "$work/noop/noop.yaml" /bin/true
 
 log "1b. where the time goes: strace timelines of 7 no-op runs"
 for i in $(seq 7); do
-  ( cd "$work/noop" && strace -f --seccomp-bpf -ttt -e trace=execve,openat,exit_group,kill,fsync,unlink,wait4,bind -o "$work/noop/trace.$i" \
+  ( cd "$work/noop" && timeout 120 strace -f --seccomp-bpf -ttt -e trace=execve,openat,exit_group,kill,fsync,unlink,wait4,bind -o "$work/noop/trace.$i" \
       "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
 done
 python3 "$tools" timeline "$work"/noop/trace.* > "$results/timeline.json"
 # Every method the JIT compiles in one no-op run (the runtime's own summary; framework code is precompiled).
 ( cd "$work/noop" && DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile="$work/noop/jit.txt" \
-    "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
+    timeout 120 "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
 python3 "$tools" jit "$work/noop/jit.txt" > "$results/jit.json"
 for i in $(seq 5); do
-  ( cd "$work/noop" && /usr/bin/time -f '%e %U %S %M' -o "$work/noop/cpu.$i" "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
+  ( cd "$work/noop" && /usr/bin/time -f '%e %U %S %M' -o "$work/noop/cpu.$i" timeout 120 "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
 done
 cat "$work"/noop/cpu.* > "$results/noop-cpu.txt"
 
@@ -204,11 +204,11 @@ for r in $(seq "$repeats"); do
     pids+=("$reader")
     wait_for_socket "$socket"
     case $writer in
-      raw-csharp) "$task" raw-write "$socket" "$messages" ;;
-      raw-python) python3 "$repo/bench/tasks/py_sender.py" raw-write "$socket" "$messages" ;;
-      client-csharp) LUTE_SOCKET=$socket "$task" flood "$messages" ;;
-      client-python) LUTE_SOCKET=$socket PYTHONPATH=$repo/src/clients/python python3 "$repo/bench/tasks/py_sender.py" flood "$messages" ;;
-      client-emit) LUTE_SOCKET=$socket "$lute" emit - < emit-lines.txt ;;
+      raw-csharp) timeout 120 "$task" raw-write "$socket" "$messages" ;;
+      raw-python) timeout 120 python3 "$repo/bench/tasks/py_sender.py" raw-write "$socket" "$messages" ;;
+      client-csharp) LUTE_SOCKET=$socket timeout 120 "$task" flood "$messages" ;;
+      client-python) LUTE_SOCKET=$socket PYTHONPATH=$repo/src/clients/python timeout 120 python3 "$repo/bench/tasks/py_sender.py" flood "$messages" ;;
+      client-emit) LUTE_SOCKET=$socket timeout 120 "$lute" emit - < emit-lines.txt ;;
     esac
     bounded_wait "$reader" 60
     cp raw.json "$results/messages-$writer-$r.json"
@@ -255,7 +255,7 @@ cp "$work/latency/count.json" "$results/latency.json"
 log "5. peak RSS of lute run with every shipped plugin"
 python3 "$tools" plugins "$lute" "$noop_cfg" > "$results/rss-plugins.json"
 for i in $(seq 5); do
-  ( cd "$work/noop" && /usr/bin/time -v -o "$work/noop/rss.$i" "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
+  ( cd "$work/noop" && /usr/bin/time -v -o "$work/noop/rss.$i" timeout 120 "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
   sed -n 's/^\tMaximum resident set size (kbytes): //p' "$work/noop/rss.$i"
 done > "$results/rss.txt"
 # The same for commands that stop earlier: what the runtime and the command line alone take, and plugin loading.
@@ -265,7 +265,7 @@ for i in $(seq 3); do
       version) args=(--version) ;;
       plugins) args=(plugins -c "$noop_cfg") ;;
     esac
-    /usr/bin/time -v -o "$work/noop/rss-$sub" "$lute" "${args[@]}" >/dev/null 2>&1
+    /usr/bin/time -v -o "$work/noop/rss-$sub" timeout 120 "$lute" "${args[@]}" >/dev/null 2>&1
     printf '%s %s\n' "$sub" "$(sed -n 's/^\tMaximum resident set size (kbytes): //p' "$work/noop/rss-$sub")"
   done
 done > "$results/rss-sub.txt"
