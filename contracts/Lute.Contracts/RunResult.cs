@@ -38,6 +38,12 @@ public sealed record RunResult
     /// <summary>Facts about the launch (process group, job ids).</summary>
     public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The run's HTML report (figures and fragments the task sent, with its summary), when the task sent any
+    /// (since contracts 1.1).
+    /// </summary>
+    public string? ReportPath { get; init; }
+
     /// <summary>How long the run took.</summary>
     public TimeSpan Duration => EndedAt - StartedAt;
 }

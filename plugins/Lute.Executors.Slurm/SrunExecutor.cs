@@ -30,6 +30,9 @@ internal sealed partial class SrunExecutor(ILogger<SrunExecutor> logger) : IExec
         ["job-name"] = "--job-name",
     };
 
+    /// <summary>How long srun gets to withdraw a queued request after SIGTERM before it is killed.</summary>
+    private static readonly TimeSpan WithdrawLimit = TimeSpan.FromSeconds(10);
+
     /// <summary>The resource key for free-form srun arguments (one line, split at spaces).</summary>
     internal const string ExtraArguments = "args";
 
@@ -69,7 +72,7 @@ internal sealed partial class SrunExecutor(ILogger<SrunExecutor> logger) : IExec
             logger);
 
         var srun = ProcessGroupLauncher.Start(arguments, request, environment, details, logger);
-        var watcher = new SrunOutputWatcher(srun.StandardError);
+        var watcher = new SrunOutputWatcher(srun.StandardError, job => LogQueued(logger, job));
         var execution = new SrunExecution(srun, watcher, scancel, ownAllocation, details, logger);
         LogSubmitted(logger, string.Join(' ', arguments.Take(arguments.Count - request.Command.Count - 4)), srun.ProcessId);
         try
@@ -94,8 +97,20 @@ internal sealed partial class SrunExecutor(ILogger<SrunExecutor> logger) : IExec
         }
         catch (OperationCanceledException)
         {
-            // Cancelled while waiting for an allocation: srun withdraws the request on SIGTERM.
+            // Cancelled while waiting for an allocation: srun withdraws the request on SIGTERM, given a moment.
             await execution.SignalAsync(TaskSignal.Terminate, CancellationToken.None).ConfigureAwait(false);
+            using (var bound = new CancellationTokenSource(WithdrawLimit))
+            {
+                try
+                {
+                    await srun.WaitForExitAsync(bound.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    LogWithdrawSlow(logger, WithdrawLimit.TotalSeconds);
+                }
+            }
+
             await execution.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -163,6 +178,12 @@ internal sealed partial class SrunExecutor(ILogger<SrunExecutor> logger) : IExec
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Started {Srun} (pid {Pid}); waiting for the step to start")]
     private static partial void LogSubmitted(ILogger logger, string srun, int pid);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Job {Job} is queued, waiting for resources")]
+    private static partial void LogQueued(ILogger logger, string job);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "srun did not end within {Seconds}s of SIGTERM while queued; killing it")]
+    private static partial void LogWithdrawSlow(ILogger logger, double seconds);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Step {Job}.{Step} started on {Nodes}")]
     private static partial void LogStarted(ILogger logger, string job, string step, string nodes);

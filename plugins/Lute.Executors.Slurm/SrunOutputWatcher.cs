@@ -24,7 +24,16 @@ internal sealed partial class SrunOutputWatcher
     private readonly Lock _lock = new();
     private bool _cancelSeen;
 
-    public SrunOutputWatcher(Stream source) => Completion = Task.Run(() => PumpAsync(source));
+    private readonly Action<string> _queued;
+
+    /// <summary>Starts reading.</summary>
+    /// <param name="source">srun's standard error.</param>
+    /// <param name="queued">Told the job id when srun says the job waits for resources.</param>
+    public SrunOutputWatcher(Stream source, Action<string> queued)
+    {
+        _queued = queued;
+        Completion = Task.Run(() => PumpAsync(source));
+    }
 
     /// <summary>What the runner reads instead of srun's standard error.</summary>
     public Stream Output => _pipe.Reader.AsStream();
@@ -34,9 +43,6 @@ internal sealed partial class SrunOutputWatcher
 
     /// <summary>Completes when srun's standard error has ended.</summary>
     public Task Completion { get; }
-
-    /// <summary>The job id from srun's "queued" message, before the step starts.</summary>
-    public string? QueuedJob { get; private set; }
 
     public bool TimeLimitReached { get; private set; }
 
@@ -125,7 +131,7 @@ internal sealed partial class SrunOutputWatcher
 
         if (Queued().Match(text) is { Success: true } queued)
         {
-            QueuedJob = queued.Groups["job"].Value;
+            _queued(queued.Groups["job"].Value);
         }
 
         if (text.Contains("DUE TO TIME LIMIT", StringComparison.Ordinal))

@@ -1,3 +1,6 @@
 using Lute.Cli;
+using Lute.Host.Diagnostics;
+
+StartupTrace.Mark("runtime started, Main entered");
 
 return await LuteCommandLine.RunAsync(args).ConfigureAwait(false);

@@ -187,6 +187,40 @@ public sealed class LuteClient : IAsyncDisposable
         return SendAsync("TASK_RESULT", contents, cancellationToken);
     }
 
+    /// <summary>
+    /// Adds a section to the run's HTML report: an HTML fragment (<paramref name="html"/>) or an image
+    /// (<paramref name="image"/>, for example a PNG).
+    /// </summary>
+    /// <param name="title">The section's heading, if any.</param>
+    /// <param name="html">An HTML fragment, included as it is.</param>
+    /// <param name="image">An image's bytes.</param>
+    /// <param name="mediaType">The image's media type.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    public Task ReportAsync(string? title, string? html = null, ReadOnlyMemory<byte>? image = null, string mediaType = "image/png", CancellationToken cancellationToken = default)
+    {
+        var item = new JsonObject();
+        if (title is not null)
+        {
+            item["title"] = title;
+        }
+
+        if (html is not null)
+        {
+            item["html"] = html;
+        }
+        else if (image is { } bytes)
+        {
+            item["image"] = Convert.ToBase64String(bytes.Span);
+            item["media_type"] = mediaType;
+        }
+        else
+        {
+            throw new ArgumentException("a report section needs html or an image", nameof(html));
+        }
+
+        return SendAsync("TASK_RESULT", new JsonObject { ["report"] = new JsonArray(item) }, cancellationToken);
+    }
+
     /// <summary>Says the task has finished its work.</summary>
     /// <param name="cancellationToken">Cancels the send.</param>
     public Task DoneAsync(CancellationToken cancellationToken = default) => SendAsync("TASK_DONE", null, cancellationToken);

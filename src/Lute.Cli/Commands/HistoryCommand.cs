@@ -97,6 +97,7 @@ internal static class HistoryCommand
         Line("task pid", run.TaskPid?.ToString(CultureInfo.InvariantCulture));
         Line("work dir", run.WorkDirectory);
         Line("log", run.LogPath);
+        Line("report", run.ReportPath);
         Json("command", run.Command);
         Json("parameters", run.Parameters);
         Json("environment", run.Environment);
@@ -105,6 +106,16 @@ internal static class HistoryCommand
         Json("summary", run.Summary);
         Json("payload", run.Payload);
         Json("metadata", run.Metadata);
+        if (run.HookErrors is not null)
+        {
+            Json("hook errors", run.HookErrors);
+        }
+
+        if (run.Undelivered is not null)
+        {
+            Json("undelivered", run.Undelivered);
+        }
+
         return text.ToString();
     }
 

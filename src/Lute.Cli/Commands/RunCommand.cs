@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Lute.Host.Configuration;
+using Lute.Host.Diagnostics;
 using Lute.Host.Plugins;
 using Lute.Host.Running;
 
@@ -27,8 +28,10 @@ internal static class RunCommand
     {
         var relay = new RunControlRelay();
         using var signals = new SignalHandlers(relay);
+        StartupTrace.Mark("command line parsed");
         var config = LuteCommandLine.LoadConfiguration(parsed);
         var taskFile = TaskFileLoader.Load(path);
+        StartupTrace.Mark("plugins.yaml and task file read");
         if (taskName is null)
         {
             if (taskFile.Tasks.Count != 1)
@@ -40,10 +43,13 @@ internal static class RunCommand
         }
 
         await using var logging = new ConsoleLogging(verbose);
-        using var plugins = PluginHost.Load(config, logging.Factory);
+        StartupTrace.Mark("console logging set up");
+        using var plugins = PluginHost.Load(config, logging.Factory, TaskRunner.ComponentsUsed(config, taskFile, taskName));
+        StartupTrace.Mark("plugins loaded");
         var runner = new TaskRunner(config, plugins, logging.Logger);
         var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay }, cancellationToken).ConfigureAwait(false);
         await logging.DisposeAsync().ConfigureAwait(false);
+        StartupTrace.Mark("run finished, logs flushed");
 
         var result = outcome.Result;
         var exitText = result.ExitCode is { } code ? $"exit code {code}" : result.Signal is { } signal ? $"signal {signal}" : "not launched";

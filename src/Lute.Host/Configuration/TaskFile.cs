@@ -148,6 +148,12 @@ public sealed record TaskletSpec
     /// <summary>When set, the output is added to the summary under this key.</summary>
     public string? SummaryKey { get; init; }
 
+    /// <summary>
+    /// True when <c>summary:</c> names the key; false for <c>summary: true</c>, where output that is a JSON object
+    /// adds each of its members to the summary instead.
+    /// </summary>
+    public bool SummaryKeyGiven { get; init; }
+
     /// <summary>When true, the output becomes (part of) the result payload.</summary>
     public bool AsResult { get; init; }
 }

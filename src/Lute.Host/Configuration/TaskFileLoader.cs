@@ -281,18 +281,19 @@ public static class TaskFileLoader
 
         name ??= use ?? Path.GetFileName(arguments[0].Text);
         string? summaryKey = null;
+        var keyGiven = false;
         if (summaryNode is not null)
         {
             var text = yaml.Scalar(summaryNode, $"'summary' of {what}");
-            summaryKey = text.ToLowerInvariant() switch
+            (summaryKey, keyGiven) = text.ToLowerInvariant() switch
             {
-                "true" or "yes" => name,
-                "false" or "no" => null,
-                _ => text,
+                "true" or "yes" => (name, false),
+                "false" or "no" => (null, false),
+                _ => (text, true),
             };
         }
 
-        return spec with { Name = name, Use = use, Arguments = arguments, SummaryKey = summaryKey };
+        return spec with { Name = name, Use = use, Arguments = arguments, SummaryKey = summaryKey, SummaryKeyGiven = keyGiven };
     }
 
     private static TemplateText Text(YamlNodes yaml, YamlNode node, string what) =>

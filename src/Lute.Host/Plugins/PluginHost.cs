@@ -25,11 +25,17 @@ public sealed class PluginHost : IDisposable
 
     private readonly List<LoadedPlugin> _loaded = [];
     private readonly Dictionary<(ComponentKind, string), (ComponentInfo Info, LoadedPlugin Plugin)> _components = new();
+    private readonly HostConfiguration _config;
+    private readonly ILoggerFactory _loggerFactory;
 
-    private PluginHost(IReadOnlyList<PluginInfo> plugins) => Plugins = plugins;
+    private PluginHost(HostConfiguration config, ILoggerFactory loggerFactory)
+    {
+        _config = config;
+        _loggerFactory = loggerFactory;
+    }
 
     /// <summary>Every plugin found, loaded or not, in folder-name order.</summary>
-    public IReadOnlyList<PluginInfo> Plugins { get; private set; }
+    public IReadOnlyList<PluginInfo> Plugins { get; private set; } = [];
 
     /// <summary>Every component of the loaded plugins.</summary>
     public IEnumerable<ComponentInfo> Components => _components.Values.Select(v => v.Info);
@@ -37,10 +43,16 @@ public sealed class PluginHost : IDisposable
     /// <summary>Loads the plugins in the configured directory.</summary>
     /// <param name="config">The host configuration.</param>
     /// <param name="loggerFactory">The host's logging, shared with plugins.</param>
-    public static PluginHost Load(HostConfiguration config, ILoggerFactory loggerFactory)
+    /// <param name="needed">
+    /// When given, only plugins whose metadata declares a component of one of these names are loaded now (a run needs
+    /// its executor, hooks and tasklets, not every installed plugin); the others are checked (pin, contract version)
+    /// but loaded only if a component is asked for that no loaded plugin provides.
+    /// </param>
+    public static PluginHost Load(HostConfiguration config, ILoggerFactory loggerFactory, IReadOnlySet<string>? needed = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var host = new PluginHost([]);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var host = new PluginHost(config, loggerFactory);
         var infos = new List<PluginInfo>();
         if (!Directory.Exists(config.PluginDirectory))
         {
@@ -50,7 +62,7 @@ public sealed class PluginHost : IDisposable
 
         foreach (var folder in Directory.GetDirectories(config.PluginDirectory).Order(StringComparer.Ordinal))
         {
-            infos.Add(host.LoadOne(folder, config, loggerFactory));
+            infos.Add(host.LoadOne(folder, needed));
         }
 
         foreach (var entry in config.Plugins.Where(e => e.Enabled && infos.All(i => !string.Equals(i.Name, e.Name, StringComparison.OrdinalIgnoreCase))))
@@ -67,11 +79,11 @@ public sealed class PluginHost : IDisposable
         return host;
     }
 
-    private PluginInfo LoadOne(string folder, HostConfiguration config, ILoggerFactory loggerFactory)
+    private PluginInfo LoadOne(string folder, IReadOnlySet<string>? needed)
     {
         var name = Path.GetFileName(folder);
         var info = new PluginInfo { Name = name, Directory = folder };
-        var entry = config.Find(name);
+        var entry = _config.Find(name);
         if (entry is { Enabled: false })
         {
             return info with { Disabled = true };
@@ -85,11 +97,15 @@ public sealed class PluginHost : IDisposable
 
         try
         {
-            var sha = PluginInspector.Sha256(main);
-            info = info with { Sha256 = sha };
-            if (entry?.Sha256 is { } pinned && !string.Equals(pinned, sha, StringComparison.OrdinalIgnoreCase))
+            // A run hashes only pinned plugins; listing every plugin (needed is null) shows every hash.
+            if (needed is null || entry?.Sha256 is not null)
             {
-                return info with { Error = $"SHA-256 mismatch: plugins.yaml ({entry.Location}) pins {pinned}, {name}.dll has {sha}; refusing to load it" };
+                var sha = PluginInspector.Sha256(main);
+                info = info with { Sha256 = sha };
+                if (entry?.Sha256 is { } pinned && !string.Equals(pinned, sha, StringComparison.OrdinalIgnoreCase))
+                {
+                    return info with { Error = $"SHA-256 mismatch: plugins.yaml ({entry.Location}) pins {pinned}, {name}.dll has {sha}; refusing to load it" };
+                }
             }
 
             var facts = PluginInspector.Read(main);
@@ -107,10 +123,23 @@ public sealed class PluginHost : IDisposable
                 };
             }
 
+            if (facts.Contracts.Minor > ContractVersion.Minor)
+            {
+                return info with
+                {
+                    Error = $"built against contracts {facts.Contracts.Major}.{facts.Contracts.Minor}, newer than this host's contracts {ContractVersion.Text}; upgrade lute or rebuild the plugin against Lute.Contracts {ContractVersion.Text}",
+                };
+            }
+
+            if (needed is not null && !facts.ComponentNames.Any(needed.Contains))
+            {
+                return info with { Deferred = true };
+            }
+
             var settings = PluginDefaults.Merge(folder, entry?.Settings ?? PluginSettings.Empty);
             var loader = PluginLoader.CreateFromAssemblyFile(main, SharedTypes, c => c.PreferSharedTypes = false);
             var plugin = new LoadedPlugin(name, loader, settings);
-            var (components, warnings) = plugin.Register(loggerFactory, ComponentTypes);
+            var (components, warnings) = plugin.Register(_loggerFactory, ComponentTypes);
             var accepted = new List<ComponentInfo>();
             foreach (var component in components)
             {
@@ -148,6 +177,12 @@ public sealed class PluginHost : IDisposable
         }
     }
 
+    /// <summary>The settings plugins.yaml gives the plugin that provides a component (empty when there is no such component).</summary>
+    /// <param name="kind">The component's kind.</param>
+    /// <param name="name">The component's name.</param>
+    public PluginSettings Settings(ComponentKind kind, string name) =>
+        _components.TryGetValue((kind, name), out var found) ? found.Plugin.Settings : PluginSettings.Empty;
+
     /// <summary>The names of the components of a kind.</summary>
     /// <param name="kind">The kind.</param>
     public IReadOnlyList<string> Names(ComponentKind kind) =>
@@ -157,11 +192,21 @@ public sealed class PluginHost : IDisposable
     /// <typeparam name="T">The component's interface.</typeparam>
     /// <param name="kind">Its kind.</param>
     /// <param name="name">Its name.</param>
+    /// <param name="settings">
+    /// Settings for this instance (a hook binding's settings over its plugin's), given to a constructor that takes
+    /// <see cref="PluginSettings"/>; null for the plugin's own settings.
+    /// </param>
     /// <returns>The component and the settings of its plugin.</returns>
     /// <exception cref="PluginException">No loaded plugin provides it, or it could not be created.</exception>
-    public (T Component, PluginSettings Settings, ComponentInfo Info) Create<T>(ComponentKind kind, string name)
+    public (T Component, PluginSettings Settings, ComponentInfo Info) Create<T>(ComponentKind kind, string name, PluginSettings? settings = null)
         where T : class
     {
+        if (!_components.ContainsKey((kind, name)) && Plugins.Any(p => p.Deferred))
+        {
+            // Asked for something the needed names did not foresee: load the rest, for the component or a full list.
+            Plugins = Plugins.Select(p => p.Deferred ? LoadOne(p.Directory, needed: null) : p).ToList();
+        }
+
         if (!_components.TryGetValue((kind, name), out var found))
         {
             var what = kind.ToString().ToLowerInvariant();
@@ -177,13 +222,19 @@ public sealed class PluginHost : IDisposable
 
         try
         {
-            var instance = found.Plugin.Services.GetRequiredService(found.Info.Type) as T
+            var takesSettings = settings is not null
+                && found.Info.Type.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(PluginSettings)));
+            var created = takesSettings
+                ? ActivatorUtilities.CreateInstance(found.Plugin.Services, found.Info.Type, settings!)
+                : found.Plugin.Services.GetRequiredService(found.Info.Type);
+            var instance = created as T
                 ?? throw new PluginException($"{found.Info.Type.FullName} in plugin {found.Info.Plugin} is not a {typeof(T).Name}");
-            return (instance, found.Plugin.Settings, found.Info);
+            return (instance, settings ?? found.Plugin.Settings, found.Info);
         }
         catch (Exception e) when (e is not PluginException and not OutOfMemoryException)
         {
-            throw new PluginException($"plugin {found.Info.Plugin} could not create {kind.ToString().ToLowerInvariant()} '{name}': {e.Message}", e);
+            var cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
+            throw new PluginException($"plugin {found.Info.Plugin} could not create {kind.ToString().ToLowerInvariant()} '{name}': {cause.Message}", cause);
         }
     }
 

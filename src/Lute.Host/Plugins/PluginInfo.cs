@@ -43,7 +43,10 @@ public sealed record PluginInfo
     public string? Sha256 { get; init; }
 
     /// <summary>True when the plugin is loaded and its components can be used.</summary>
-    public bool Loaded => Error is null && !Disabled;
+    public bool Loaded => Error is null && !Disabled && !Deferred;
+
+    /// <summary>Found and checked, but not loaded: the run needs none of its components.</summary>
+    public bool Deferred { get; init; }
 
     /// <summary>True when plugins.yaml disables it.</summary>
     public bool Disabled { get; init; }

@@ -5,10 +5,13 @@ using Lute.Contracts;
 
 namespace Lute.Host.Plugins;
 
-/// <summary>Reads a plugin assembly's metadata without loading it: its version and the contract version it was built against.</summary>
+/// <summary>
+/// Reads a plugin assembly's metadata without loading it: its version, the contract version it was built against and
+/// the names its <see cref="LuteComponentAttribute"/>s declare.
+/// </summary>
 internal static class PluginInspector
 {
-    public sealed record Facts(string Version, Version? Contracts);
+    public sealed record Facts(string Version, Version? Contracts, IReadOnlyList<string> ComponentNames);
 
     /// <exception cref="PluginException">The file is not a .NET assembly.</exception>
     public static Facts Read(string path)
@@ -39,7 +42,7 @@ internal static class PluginInspector
                 }
             }
 
-            return new Facts(version, contracts);
+            return new Facts(version, contracts, ComponentNames(reader));
         }
         catch (BadImageFormatException e)
         {
@@ -49,6 +52,42 @@ internal static class PluginInspector
         {
             throw new PluginException($"'{path}' is not a .NET assembly: {e.Message}", e);
         }
+    }
+
+    /// <summary>The first argument (the name) of every [LuteComponent] in the assembly.</summary>
+    private static List<string> ComponentNames(MetadataReader reader)
+    {
+        var names = new List<string>();
+        foreach (var handle in reader.CustomAttributes)
+        {
+            var attribute = reader.GetCustomAttribute(handle);
+            if (attribute.Constructor.Kind != HandleKind.MemberReference)
+            {
+                continue;
+            }
+
+            var constructor = reader.GetMemberReference((MemberReferenceHandle)attribute.Constructor);
+            if (constructor.Parent.Kind != HandleKind.TypeReference)
+            {
+                continue;
+            }
+
+            var type = reader.GetTypeReference((TypeReferenceHandle)constructor.Parent);
+            if (!reader.StringComparer.Equals(type.Name, nameof(LuteComponentAttribute))
+                || !reader.StringComparer.Equals(type.Namespace, typeof(LuteComponentAttribute).Namespace!))
+            {
+                continue;
+            }
+
+            // The value blob: the prolog 0x0001, then the constructor's string argument.
+            var blob = reader.GetBlobReader(attribute.Value);
+            if (blob.Length > 2 && blob.ReadUInt16() == 1 && blob.ReadSerializedString() is { } name)
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
     }
 
     public static string Sha256(string path)

@@ -6,9 +6,11 @@ namespace Lute.Host.Running;
 /// <summary>
 /// Calls hooks in configured order, each isolated: an exception is logged with the hook's name and the run goes on;
 /// a hook that exceeds its time limit is abandoned (not awaited), logged, and not called again in this run. A
-/// critical hook's failure is reported to the runner, which fails the run.
+/// critical hook's failure is reported to the runner, which fails the run. Every failure is also handed to
+/// <paramref name="failed"/>, which records it with the run.
 /// </summary>
-internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, ILogger logger, Action<string> criticalFailure)
+internal sealed partial class HookDispatcher(
+    IReadOnlyList<HookInstance> hooks, ILogger logger, Action<string> criticalFailure, Action<HookErrorEntry>? failed = null)
 {
     public async ValueTask DispatchAsync(TaskEvent taskEvent, string taskName, CancellationToken cancellationToken)
     {
@@ -25,6 +27,7 @@ internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, 
 
     public async ValueTask<TaskReply> AnswerAsync(TaskMessageEvent request, string taskName, CancellationToken cancellationToken)
     {
+        string? failure = null;
         foreach (var hook in hooks)
         {
             if (hook.Handler is null || hook.Disabled || !hook.Binding.Receives(request, taskName))
@@ -33,7 +36,7 @@ internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, 
             }
 
             TaskReply? reply = null;
-            await InvokeAsync(
+            failure = await InvokeAsync(
                 hook,
                 HookEvents.Request,
                 async ct => reply = await hook.Handler.HandleAsync(request.Message, hook.Context, ct).ConfigureAwait(false),
@@ -44,26 +47,31 @@ internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, 
             }
         }
 
-        return TaskReply.Refuse("no hook answers this request; bind a request handler to the 'request' event in plugins.yaml");
+        return TaskReply.Refuse(failure ?? "no hook answers this request; bind a request handler to the 'request' event in plugins.yaml");
     }
 
-    private async Task InvokeAsync(HookInstance hook, string eventName, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    /// <summary>Calls a hook, isolated; returns why it failed, or null when it did not.</summary>
+    private async Task<string?> InvokeAsync(HookInstance hook, string eventName, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(hook.Binding.Timeout);
         try
         {
             await call(limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
+            return null;
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             hook.Disabled = true;
             hook.Failures++;
             LogTimedOut(logger, hook.Name, eventName, hook.Binding.Timeout.TotalSeconds);
+            failed?.Invoke(new HookErrorEntry(hook.Name, eventName, DateTimeOffset.UtcNow, $"exceeded its {hook.Binding.Timeout.TotalSeconds:0.###}s limit; not called again in this run"));
             if (hook.Binding.Critical)
             {
                 criticalFailure($"critical hook '{hook.Name}' exceeded its {hook.Binding.Timeout.TotalSeconds:0.###}s limit on event '{eventName}'");
             }
+
+            return $"hook '{hook.Name}' exceeded its time limit";
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -74,10 +82,13 @@ internal sealed partial class HookDispatcher(IReadOnlyList<HookInstance> hooks, 
             hook.Failures++;
             LogFailed(logger, hook.Name, eventName, e.Message);
             LogFailureDetail(logger, e, hook.Name);
+            failed?.Invoke(new HookErrorEntry(hook.Name, eventName, DateTimeOffset.UtcNow, e.Message));
             if (hook.Binding.Critical)
             {
                 criticalFailure($"critical hook '{hook.Name}' failed on event '{eventName}': {e.Message}");
             }
+
+            return $"hook '{hook.Name}' failed: {e.Message}";
         }
     }
 

@@ -9,6 +9,9 @@ internal sealed class RunState
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _summary = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonElement> _metadata = new(StringComparer.Ordinal);
+    private readonly List<JsonElement> _reportItems = [];
+    private readonly List<UndeliveredEntry> _undelivered = [];
+    private readonly List<HookErrorEntry> _hookErrors = [];
 
     public JsonElement? Payload { get; private set; }
 
@@ -68,7 +71,8 @@ internal sealed class RunState
     private void ApplyResult(JsonElement contents)
     {
         var structured = contents.ValueKind == JsonValueKind.Object
-                         && (contents.TryGetProperty("payload", out _) || contents.TryGetProperty("summary", out _));
+                         && (contents.TryGetProperty("payload", out _) || contents.TryGetProperty("summary", out _)
+                             || contents.TryGetProperty("report", out _));
         if (!structured)
         {
             if (contents.ValueKind != JsonValueKind.Undefined)
@@ -83,6 +87,21 @@ internal sealed class RunState
         if (contents.TryGetProperty("payload", out var payload) && payload.ValueKind != JsonValueKind.Null)
         {
             Payload = payload.Clone();
+        }
+
+        if (contents.TryGetProperty("report", out var report))
+        {
+            lock (_gate)
+            {
+                if (report.ValueKind == JsonValueKind.Array)
+                {
+                    _reportItems.AddRange(report.EnumerateArray().Select(item => item.Clone()));
+                }
+                else if (report.ValueKind != JsonValueKind.Null)
+                {
+                    _reportItems.Add(report.Clone());
+                }
+            }
         }
 
         if (contents.TryGetProperty("summary", out var summary))
@@ -124,6 +143,47 @@ internal sealed class RunState
         lock (_gate)
         {
             return new Dictionary<string, JsonElement>(_metadata, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Figures and fragments the task sent for its report, in the order they arrived.</summary>
+    public List<JsonElement> ReportItems()
+    {
+        lock (_gate)
+        {
+            return [.. _reportItems];
+        }
+    }
+
+    public void AddUndelivered(UndeliveredEntry entry)
+    {
+        lock (_gate)
+        {
+            _undelivered.Add(entry);
+        }
+    }
+
+    public List<UndeliveredEntry> Undelivered()
+    {
+        lock (_gate)
+        {
+            return [.. _undelivered];
+        }
+    }
+
+    public void AddHookError(HookErrorEntry entry)
+    {
+        lock (_gate)
+        {
+            _hookErrors.Add(entry);
+        }
+    }
+
+    public List<HookErrorEntry> HookErrors()
+    {
+        lock (_gate)
+        {
+            return [.. _hookErrors];
         }
     }
 

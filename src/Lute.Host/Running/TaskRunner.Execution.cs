@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Lute.Contracts;
+using Lute.Host.Diagnostics;
 using Lute.Host.Environment;
 using Lute.Host.Logging;
 using Lute.Host.Protocol;
@@ -27,10 +28,12 @@ public sealed partial class TaskRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        StartupTrace.Mark("run prepared (components created, templates rendered, environment built)");
         using var tcp = prepared.Communication.UseTcp
             ? await TcpCommunicator.BindAsync(prepared.Communication.Tcp, config.MaxMessageBytes, prepared.SettingsOwner, cancellationToken).ConfigureAwait(false)
             : null;
         using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+        StartupTrace.Mark("result store opened");
         var startedAt = DateTimeOffset.UtcNow;
         var environmentChanges = TaskEnvironment.Changes(prepared.BaseEnvironment, prepared.Environment);
         var runId = await store.InsertAsync(
@@ -63,13 +66,17 @@ public sealed partial class TaskRunner
             Host = System.Environment.MachineName,
         };
         var logPath = Path.Combine(config.LogDirectory, $"{runId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log");
+        StartupTrace.Mark("run recorded (PENDING)");
         await using var log = new RunLog(logPath, prepared.Task.Name, console, config.ConsoleTaskOutput);
-        var result = await ExecuteAsync(prepared, tcp, run, startedAt, store, log, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
+        var state = new RunState();
+        var result = await ExecuteAsync(prepared, tcp, run, startedAt, store, log, state, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
 
         var recorded = true;
         try
         {
-            await store.FinishAsync(runId, Final(result, logPath), CancellationToken.None).ConfigureAwait(false);
+            StartupTrace.Mark("run ended");
+            await store.FinishAsync(runId, Final(result, logPath, state), CancellationToken.None).ConfigureAwait(false);
+            StartupTrace.Mark("result recorded");
         }
         catch (StoreException e)
         {
@@ -88,21 +95,28 @@ public sealed partial class TaskRunner
         DateTimeOffset startedAt,
         ResultStore store,
         RunLog log,
+        RunState state,
         SortedDictionary<string, string?> environmentChanges,
         RunControlRelay? relay,
         CancellationToken cancellationToken)
     {
         var logger = log.Runner;
-        var state = new RunState();
         var bus = new RunEventBus();
         var control = new RunControl(state, bus, logger);
         string? criticalFailure = null;
-        var hooks = prepared.Hooks.Select(h => new HookInstance(h.Binding, h.Component, new HookContext(run, h.Settings, control))).ToList();
-        var dispatcher = new HookDispatcher(hooks, logger, reason =>
-        {
-            Interlocked.CompareExchange(ref criticalFailure, reason, null);
-            control.Cancel(reason);
-        });
+        var hooks = prepared.Hooks.Select(h => new HookInstance(
+            h.Binding,
+            h.Component,
+            new HookContext(run, h.Settings, control) { Undelivered = new HookUndeliveredLog(h.Binding.Use, state, logger) })).ToList();
+        var dispatcher = new HookDispatcher(
+            hooks,
+            logger,
+            reason =>
+            {
+                Interlocked.CompareExchange(ref criticalFailure, reason, null);
+                control.Cancel(reason);
+            },
+            state.AddHookError);
         relay?.Attach(control);
         await using var callerCancel = cancellationToken.Register(() => control.Cancel("cancelled by the caller"));
 
@@ -232,7 +246,9 @@ public sealed partial class TaskRunner
                         await session.AttachAsync(execution, CancellationToken.None).ConfigureAwait(false);
                     }
 
+                    StartupTrace.Mark("task launched");
                     (exit, cause) = await SuperviseAsync(execution, prepared, control, logger).ConfigureAwait(false);
+                    StartupTrace.Mark("task exited");
                     await EndLeftoversAsync(execution, logger).ConfigureAwait(false);
                 }
             }
@@ -242,6 +258,7 @@ public sealed partial class TaskRunner
             }
 
             await DrainAsync(sessions, logger).ConfigureAwait(false);
+            StartupTrace.Mark("communicators drained");
             if (exit is not null)
             {
                 // Published after the drain, so hooks see every line and message of the task before its exit.
@@ -298,12 +315,14 @@ public sealed partial class TaskRunner
             result = result with { Status = RunStatus.Failed, Reason = runnerError };
         }
 
+        result = result with { ReportPath = RunReport.Write(Path.ChangeExtension(log.Path, ".report.html"), result, state.ReportItems(), logger) };
         await dispatcher.DispatchAsync(new RunEndedEvent(DateTimeOffset.UtcNow, result), run.TaskName, CancellationToken.None).ConfigureAwait(false);
         foreach (var session in sessions)
         {
             await session.DisposeAsync().ConfigureAwait(false);
         }
 
+        await DisposeHooksAsync(prepared, logger).ConfigureAwait(false);
         if (bus.Late > 0)
         {
             LogLate(logger, bus.Late);
@@ -352,6 +371,30 @@ public sealed partial class TaskRunner
         }
 
         return (await exit.ConfigureAwait(false), cause);
+    }
+
+    /// <summary>Hooks are built for one run (with their binding's settings): release what they hold (HTTP clients...).</summary>
+    private static async Task DisposeHooksAsync(PreparedRun prepared, ILogger logger)
+    {
+        foreach (var (binding, component, _) in prepared.Hooks)
+        {
+            try
+            {
+                switch (component)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or ObjectDisposedException or LuteException)
+            {
+                LogHookDisposeFailed(logger, binding.Use, e.Message);
+            }
+        }
     }
 
     private static async Task EndLeftoversAsync(IExecution execution, ILogger logger) =>
@@ -411,6 +454,9 @@ public sealed partial class TaskRunner
 
     [LoggerMessage(EventId = 609, Level = LogLevel.Error, Message = "The runner failed: {Error}; ending the task")]
     private static partial void LogRunnerError(ILogger logger, Exception exception, string error);
+
+    [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Hook {Hook} failed to release its resources: {Error}")]
+    private static partial void LogHookDisposeFailed(ILogger logger, string hook, string error);
 
     [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "Run {RunId} ended {Status} ({Reason}) after {Seconds:0.###}s")]
     private static partial void LogEnded(ILogger logger, long runId, string status, string reason, double seconds);

@@ -55,7 +55,7 @@ public sealed partial class TaskRunner
         static string Also(string? failure) => failure is null ? string.Empty : $"; the task reported: {failure}";
     }
 
-    private static FinalUpdate Final(RunResult result, string logPath) => new()
+    private static FinalUpdate Final(RunResult result, string logPath, RunState state) => new()
     {
         Status = result.Status,
         ExitCode = result.ExitCode,
@@ -67,5 +67,11 @@ public sealed partial class TaskRunner
         Payload = result.Payload?.GetRawText(),
         Details = result.Details.Count == 0 ? null : JsonSerializer.Serialize(new SortedDictionary<string, string>(result.Details.ToDictionary(), StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringString),
         LogPath = logPath,
+        Metadata = state.Metadata() is { Count: > 0 } metadata
+            ? JsonSerializer.Serialize(new SortedDictionary<string, JsonElement>(metadata, StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringJsonElement)
+            : null,
+        ReportPath = result.ReportPath,
+        Undelivered = state.Undelivered() is { Count: > 0 } undelivered ? JsonSerializer.Serialize(undelivered, HostJson.Default.ListUndeliveredEntry) : null,
+        HookErrors = state.HookErrors() is { Count: > 0 } errors ? JsonSerializer.Serialize(errors, HostJson.Default.ListHookErrorEntry) : null,
     };
 }

@@ -37,14 +37,7 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         var hooks = new List<(HookBinding, object, PluginSettings)>();
         foreach (var binding in config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)))
         {
-            var (component, pluginSettings, _) = plugins.Create<object>(ComponentKind.Hook, binding.Use);
-            var merged = new Dictionary<string, string>(pluginSettings.Values, StringComparer.OrdinalIgnoreCase);
-            foreach (var (key, value) in binding.Settings.Values)
-            {
-                merged[key] = value;
-            }
-
-            hooks.Add((binding, component, new PluginSettings(merged)));
+            hooks.Add(CreateHook(binding));
         }
 
         var baseEnvironment = TaskEnvironment.Current();
@@ -84,6 +77,25 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         };
     }
 
+    /// <summary>
+    /// The names of the components a run of the task uses (its executor, the hooks bound to it, its plugin tasklets), so
+    /// that only the plugins providing them need to be loaded.
+    /// </summary>
+    /// <param name="config">The host configuration.</param>
+    /// <param name="file">The task file.</param>
+    /// <param name="taskName">The task.</param>
+    /// <exception cref="InputException">The file has no such task.</exception>
+    public static IReadOnlySet<string> ComponentsUsed(HostConfiguration config, TaskFile file, string taskName)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(file);
+        var task = file.Find(taskName);
+        var names = new HashSet<string>(StringComparer.Ordinal) { task.Executor ?? config.DefaultExecutor };
+        names.UnionWith(config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)).Select(b => b.Use));
+        names.UnionWith(task.Before.Concat(task.After).Select(t => t.Use).OfType<string>());
+        return names;
+    }
+
     /// <summary>The renderer of a task's <c>{{ }}</c> templates: its parameters, the header, the environment, the built-ins.</summary>
     internal static TemplateRenderer Renderer(TaskFile file, TaskDefinition task, string executorName, IReadOnlyDictionary<string, string> environment) =>
         new(task.Parameters, file.Header.Values, environment, new Dictionary<string, string>
@@ -94,6 +106,31 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
             ["task_file"] = file.Path,
             ["task_dir"] = Path.GetDirectoryName(file.Path)!,
         });
+
+    /// <summary>
+    /// Creates a bound hook with its binding's settings over its plugin's, so that a hook pack binds and validates
+    /// them in its constructor: a missing or malformed setting stops the run here, before anything is recorded.
+    /// </summary>
+    private (HookBinding, object, PluginSettings) CreateHook(HookBinding binding)
+    {
+        var pluginSettings = plugins.Settings(ComponentKind.Hook, binding.Use);
+        var merged = new Dictionary<string, string>(pluginSettings.Values, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in binding.Settings.Values)
+        {
+            merged[key] = value;
+        }
+
+        var settings = new PluginSettings(merged);
+        try
+        {
+            var (component, _, _) = plugins.Create<object>(ComponentKind.Hook, binding.Use, settings);
+            return (binding, component, settings);
+        }
+        catch (PluginException e) when (e.InnerException is not null)
+        {
+            throw new ConfigurationException(binding.Location, e.Message, e);
+        }
+    }
 
     private List<PreparedTasklet> PrepareTasklets(IReadOnlyList<TaskletSpec> specs, TemplateRenderer renderer)
     {

@@ -19,6 +19,7 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
 {
     private const int MaxOutputChars = 1024 * 1024;
     private readonly List<JsonElement> _results = [];
+    private readonly Dictionary<string, List<string>> _summaries = new(StringComparer.Ordinal);
 
     /// <summary>Runs the tasklets; returns a failure reason when one with policy <c>fail</c> failed.</summary>
     public async Task<string?> RunAsync(string phase, IReadOnlyList<PreparedTasklet> tasklets, CancellationToken cancellationToken)
@@ -42,7 +43,18 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
             var text = (output.Text ?? string.Empty).TrimEnd('\n', '\r');
             if (tasklet.Spec.SummaryKey is { } key)
             {
-                state.AddSummary(key, text);
+                if (!tasklet.Spec.SummaryKeyGiven && AsJson(text) is { ValueKind: JsonValueKind.Object } map)
+                {
+                    // A map of key/values: each becomes a summary entry (and so a run parameter for hook packs).
+                    foreach (var property in map.EnumerateObject())
+                    {
+                        AddSummary(property.Name, RunState.AsText(property.Value));
+                    }
+                }
+                else
+                {
+                    AddSummary(key, text);
+                }
             }
 
             if (tasklet.Spec.AsResult)
@@ -53,6 +65,18 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
         }
 
         return null;
+    }
+
+    /// <summary>Adds a tasklet's output to the summary; several outputs under one key collect into a JSON list, as in LUTE.</summary>
+    private void AddSummary(string key, string value)
+    {
+        if (!_summaries.TryGetValue(key, out var values))
+        {
+            _summaries[key] = values = [];
+        }
+
+        values.Add(value);
+        state.AddSummary(key, values.Count == 1 ? value : JsonSerializer.Serialize(values, Store.HostJson.Default.ListString));
     }
 
     private async Task<TaskletOutput> RunOneAsync(PreparedTasklet tasklet, CancellationToken cancellationToken)

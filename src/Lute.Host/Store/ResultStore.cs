@@ -46,6 +46,12 @@ public sealed class ResultStore : IDisposable
         CREATE INDEX runs_by_task ON runs (task, id);
         CREATE INDEX runs_by_status ON runs (status);
         """,
+        // 2: the run's HTML report, requests its hooks could not deliver, and hook failures.
+        """
+        ALTER TABLE runs ADD COLUMN report_path TEXT;
+        ALTER TABLE runs ADD COLUMN undelivered TEXT;
+        ALTER TABLE runs ADD COLUMN hook_errors TEXT;
+        """,
     ];
 
     private readonly SqliteConnection _connection;
@@ -235,7 +241,8 @@ public sealed class ResultStore : IDisposable
                 UPDATE runs SET status = $status, exit_code = $exit, signal = $signal, reason = $reason,
                                 launch_failed = $launch_failed, ended_at = $ended, summary = $summary,
                                 payload = $payload, metadata = $metadata, details = coalesce($details, details),
-                                log_path = coalesce($log, log_path)
+                                log_path = coalesce($log, log_path), report_path = $report,
+                                undelivered = $undelivered, hook_errors = $hook_errors
                 WHERE id = $id;
                 """;
             Add(command, "$status", final.Status.ToString());
@@ -249,6 +256,9 @@ public sealed class ResultStore : IDisposable
             Add(command, "$metadata", final.Metadata);
             Add(command, "$details", final.Details);
             Add(command, "$log", final.LogPath);
+            Add(command, "$report", final.ReportPath);
+            Add(command, "$undelivered", final.Undelivered);
+            Add(command, "$hook_errors", final.HookErrors);
             Add(command, "$id", id);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return 0;
@@ -292,7 +302,8 @@ public sealed class ResultStore : IDisposable
             command.CommandText = $"""
                 SELECT id, task, task_file, executor, experiment, experiment_run, status, exit_code, signal, reason,
                        launch_failed, started_at, ended_at, host, runner_pid, task_pid, command, parameters,
-                       environment, summary, payload, metadata, details, communicators, log_path, work_dir
+                       environment, summary, payload, metadata, details, communicators, log_path, work_dir,
+                       report_path, undelivered, hook_errors
                 FROM runs {where} ORDER BY id DESC LIMIT $limit;
                 """;
             foreach (var (name, value) in parameters)
@@ -340,6 +351,9 @@ public sealed class ResultStore : IDisposable
         Communicators = Text(r, 23),
         LogPath = Text(r, 24),
         WorkDirectory = Text(r, 25),
+        ReportPath = Text(r, 26),
+        Undelivered = Text(r, 27),
+        HookErrors = Text(r, 28),
     };
 
     private async Task<T> GuardAsync<T>(string action, Func<Task<T>> body)

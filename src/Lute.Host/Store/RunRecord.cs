@@ -83,6 +83,15 @@ public sealed record RunRecord
     /// <summary>The working directory.</summary>
     public string? WorkDirectory { get; init; }
 
+    /// <summary>The run's HTML report, if the task sent figures or fragments.</summary>
+    public string? ReportPath { get; init; }
+
+    /// <summary>Requests hooks could not deliver, as a JSON list (see <see cref="UndeliveredPost"/>).</summary>
+    public string? Undelivered { get; init; }
+
+    /// <summary>Hook failures (exceptions and exceeded time limits), as a JSON list.</summary>
+    public string? HookErrors { get; init; }
+
     /// <summary>How long it took, if it ended.</summary>
     public TimeSpan? Duration => EndedAt - StartedAt;
 }

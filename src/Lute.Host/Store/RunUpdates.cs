@@ -85,4 +85,13 @@ public sealed record FinalUpdate
 
     /// <summary>The run's log file.</summary>
     public string? LogPath { get; init; }
+
+    /// <summary>The run's HTML report.</summary>
+    public string? ReportPath { get; init; }
+
+    /// <summary>Requests hooks could not deliver (JSON list).</summary>
+    public string? Undelivered { get; init; }
+
+    /// <summary>Hook failures (JSON list).</summary>
+    public string? HookErrors { get; init; }
 }

@@ -15,6 +15,7 @@ nothing, so the same task runs stand-alone. When a runner is named but cannot be
 LuteError at once instead of hanging.
 """
 
+import base64
 import itertools
 import json
 import os
@@ -144,6 +145,20 @@ class Client:
         if summary is not None:
             contents["summary"] = summary
         self.send("TASK_RESULT", contents)
+
+    def report(self, title=None, html=None, text=None, image=None, media_type="image/png"):
+        """Adds a section to the run's HTML report: an HTML fragment, a text, or an image (bytes, e.g. a PNG)."""
+        item = {} if title is None else {"title": str(title)}
+        if html is not None:
+            item["html"] = str(html)
+        elif text is not None:
+            item["text"] = str(text)
+        elif image is not None:
+            item["image"] = base64.b64encode(bytes(image)).decode("ascii")
+            item["media_type"] = media_type
+        else:
+            raise ValueError("report() needs html, text or image")
+        self.send("TASK_RESULT", {"report": [item]})
 
     def done(self):
         self.send("TASK_DONE")

@@ -39,6 +39,31 @@ internal static class Engines
         return workspace;
     }
 
+    /// <summary>
+    /// Starts <c>lute run</c> of a two-rank task named Hang whose ranks each write <c>rank-R.pid</c> into the workspace,
+    /// print "rank R ready" and wait; returns once both are ready.
+    /// </summary>
+    public static async Task<ChildProcess> StartHangingAsync(Workspace workspace, string executor, string command, string? timeout)
+    {
+        var tasks = workspace.Write("tasks.yaml", $$"""
+            tasks:
+              Hang:
+                executor: {{executor}}
+                resources: { ntasks: "2" }
+                command: {{command}}
+                grace_period: 5s
+            {{(timeout is null ? string.Empty : $"    timeout: {timeout}")}}
+            """);
+        var lute = workspace.Start(["run", tasks], resetSignals: true);
+        await lute.WaitForLineAsync(l => l.EndsWith("[Hang stdout rank 0] rank 0 ready", StringComparison.Ordinal), Support.Workspace.DefaultTimeout);
+        await lute.WaitForLineAsync(l => l.EndsWith("[Hang stdout rank 1] rank 1 ready", StringComparison.Ordinal), Support.Workspace.DefaultTimeout);
+        return lute;
+    }
+
+    /// <summary>The PIDs the ranks of <see cref="StartHangingAsync"/> wrote.</summary>
+    public static List<int> RankPids(Workspace workspace) =>
+        [ProcessTable.ReadPid(workspace.PathOf("rank-0.pid")), ProcessTable.ReadPid(workspace.PathOf("rank-1.pid"))];
+
     /// <summary>Runs a program to its end (bounded) and returns its exit code and output (both streams).</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
     {

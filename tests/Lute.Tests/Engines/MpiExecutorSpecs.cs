@@ -150,7 +150,7 @@ public sealed class MpiExecutorSpecs
 
         Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Cancelled, lute.Output);
         Assert.Equal(RunStatus.Cancelled, (await workspace.LatestRunAsync()).Status);
-        await Engines.AssertAllEndAsync(RankPids(workspace));
+        await Engines.AssertAllEndAsync(Engines.RankPids(workspace));
     }
 
     [Fact]
@@ -162,26 +162,9 @@ public sealed class MpiExecutorSpecs
 
         Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.TimedOut, lute.Output);
         Assert.Equal(RunStatus.TimedOut, (await workspace.LatestRunAsync()).Status);
-        await Engines.AssertAllEndAsync(RankPids(workspace));
+        await Engines.AssertAllEndAsync(Engines.RankPids(workspace));
     }
 
-    private static async Task<ChildProcess> StartHangingAsync(Workspace workspace, string program, string? timeout)
-    {
-        var tasks = workspace.Write("tasks.yaml", $$"""
-            tasks:
-              Hang:
-                executor: mpi
-                resources: { ntasks: "2" }
-                command: ["{{program}}", --hang, "{{workspace.Root}}"]
-                grace_period: 5s
-            {{(timeout is null ? string.Empty : $"    timeout: {timeout}")}}
-            """);
-        var lute = workspace.Start(["run", tasks], resetSignals: true);
-        await lute.WaitForLineAsync(l => l.EndsWith("[Hang stdout rank 0] rank 0 ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
-        await lute.WaitForLineAsync(l => l.EndsWith("[Hang stdout rank 1] rank 1 ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
-        return lute;
-    }
-
-    private static List<int> RankPids(Workspace workspace) =>
-        [ProcessTable.ReadPid(workspace.PathOf("rank-0.pid")), ProcessTable.ReadPid(workspace.PathOf("rank-1.pid"))];
+    private static Task<ChildProcess> StartHangingAsync(Workspace workspace, string program, string? timeout) =>
+        Engines.StartHangingAsync(workspace, "mpi", $"[\"{program}\", --hang, \"{workspace.Root}\"]", timeout);
 }

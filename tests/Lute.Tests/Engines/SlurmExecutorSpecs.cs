@@ -185,6 +185,39 @@ public sealed class SlurmExecutorSpecs
     }
 
     [Fact]
+    public async Task Cancel_while_the_step_waits_for_resources_withdraws_the_request()
+    {
+        await Engines.RequireSlurmAsync();
+        using var workspace = Engines.Workspace();
+        var (_, cpus) = await Engines.RunAsync("sinfo", "-h", "-o", "%c");
+        // Another job takes every CPU of the node, so the task's step has to wait in the queue.
+        using var blocker = ChildProcess.Start("srun", [$"--ntasks={cpus.Trim()}", "--job-name=lute-test-blocker", "sh", "-c", "echo running; exec sleep 300"], workspace.Root);
+        try
+        {
+            await blocker.WaitForLineAsync(l => l.Contains("running", StringComparison.Ordinal), Workspace.DefaultTimeout);
+            var tasks = workspace.Write("tasks.yaml", """
+                tasks:
+                  Queued:
+                    executor: slurm-srun
+                    command: [true]
+                """);
+            using var lute = workspace.Start(["run", tasks], resetSignals: true);
+            await lute.WaitForLineAsync(l => l.Contains("is queued, waiting for resources", StringComparison.Ordinal), Workspace.DefaultTimeout);
+
+            lute.Signal(SigTerm);
+
+            Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Cancelled, lute.Output);
+            Assert.Equal(RunStatus.Cancelled, (await workspace.LatestRunAsync()).Status);
+            var (_, queued) = await Engines.RunAsync("squeue", "-h", "--name=Queued", "-o", "%i %T");
+            Assert.True(queued.Trim().Length == 0, $"the queued request is still listed: {queued}");
+        }
+        finally
+        {
+            await Engines.RunAsync("scancel", "--name=lute-test-blocker");
+        }
+    }
+
+    [Fact]
     public async Task The_runners_time_limit_ends_the_step_and_is_recorded_timed_out()
     {
         await Engines.RequireSlurmAsync();
@@ -218,26 +251,12 @@ public sealed class SlurmExecutorSpecs
         Assert.Equal("timed_out", run.DetailValues()["engine_outcome"]);
     }
 
-    private static async Task<ChildProcess> StartHangingAsync(Workspace workspace, string? timeout)
-    {
-        var tasks = workspace.Write("tasks.yaml", $$"""
-            tasks:
-              Hang:
-                executor: slurm-srun
-                resources: { ntasks: "2" }
-                command: [sh, -c, 'echo $$ > "{{workspace.Root}}/rank-$SLURM_PROCID.pid"; echo "rank $SLURM_PROCID ready"; exec sleep 600']
-                grace_period: 5s
-            {{(timeout is null ? string.Empty : $"    timeout: {timeout}")}}
-            """);
-        var lute = workspace.Start(["run", tasks], resetSignals: true);
-        await lute.WaitForLineAsync(l => l.EndsWith("[Hang stdout rank 0] rank 0 ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
-        await lute.WaitForLineAsync(l => l.EndsWith("[Hang stdout rank 1] rank 1 ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
-        return lute;
-    }
+    private static Task<ChildProcess> StartHangingAsync(Workspace workspace, string? timeout) =>
+        Engines.StartHangingAsync(workspace, "slurm-srun", $$"""[sh, -c, 'echo $$ > "{{workspace.Root}}/rank-$SLURM_PROCID.pid"; echo "rank $SLURM_PROCID ready"; exec sleep 600']""", timeout);
 
     private static async Task AssertStepGoneAsync(Workspace workspace, Host.Store.RunRecord run)
     {
-        await Engines.AssertAllEndAsync([ProcessTable.ReadPid(workspace.PathOf("rank-0.pid")), ProcessTable.ReadPid(workspace.PathOf("rank-1.pid"))]);
+        await Engines.AssertAllEndAsync(Engines.RankPids(workspace));
         var job = run.DetailValues()["slurm_job_id"];
         var left = await Engines.WaitUntilJobLeftQueueAsync(job, TimeSpan.FromSeconds(30));
         Assert.True(left.Length == 0, $"squeue still lists job {job}: {left}");

@@ -79,8 +79,20 @@ public sealed class PluginHostSpecs : IDisposable
         var future = host.Plugins.Single(p => p.Name == "Lute.TestPlugins.FutureContract");
         Assert.False(future.Loaded);
         Assert.Equal("2.0", future.ContractVersion);
-        Assert.Contains("built against contracts 2.0, but this host implements contracts 1.0", future.Error, StringComparison.Ordinal);
+        Assert.Contains($"built against contracts 2.0, but this host implements contracts {ContractVersion.Text}", future.Error, StringComparison.Ordinal);
         Assert.Equal(["local"], host.Names(ComponentKind.Executor));
+    }
+
+    [Fact]
+    public void Plugin_built_against_a_newer_minor_contract_version_is_refused_with_the_reason()
+    {
+        Link(Repo.TestPlugin("Lute.TestPlugins.NextMinorContract"));
+        using var host = Load();
+
+        var next = host.Plugins.Single();
+        Assert.False(next.Loaded);
+        Assert.Equal("1.99", next.ContractVersion);
+        Assert.Contains($"built against contracts 1.99, newer than this host's contracts {ContractVersion.Text}", next.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -188,10 +200,10 @@ public sealed class PluginHostSpecs : IDisposable
         using var host = Load();
 
         var plugin = host.Plugins.Single();
-        Assert.Equal("1.0", plugin.ContractVersion);
+        Assert.Equal(ContractVersion.Text, plugin.ContractVersion);
         Assert.Equal("0.1.0.0", plugin.Version);
         Assert.Equal(
-            ["test.answer", "test.count", "test.hang", "test.record", "test.throw", "test.throw-ctor"],
+            ["test.answer", "test.control", "test.count", "test.hang", "test.record", "test.throw", "test.throw-ctor"],
             plugin.Components.Where(c => c.Kind == ComponentKind.Hook).Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["test.echo"], plugin.Components.Where(c => c.Kind == ComponentKind.Tasklet).Select(c => c.Name));
     }

@@ -101,6 +101,15 @@ internal sealed partial class Workspace : IDisposable
         return await LuteAsync("run", path);
     }
 
+    /// <summary>Writes a task file with one task and runs it with extra environment variables for <c>lute</c>.</summary>
+    public async Task<(int ExitCode, ChildProcess Process)> RunTaskAsync(string taskYaml, IReadOnlyDictionary<string, string?> environment, string file = "tasks.yaml")
+    {
+        var path = Write(file, taskYaml);
+        var process = Start(["run", path], environment);
+        var code = await process.WaitForExitAsync(DefaultTimeout);
+        return (code, process);
+    }
+
     public async Task<RunRecord> LatestRunAsync()
     {
         using var store = await ResultStore.OpenAsync(StorePath);

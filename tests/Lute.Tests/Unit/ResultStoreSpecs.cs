@@ -349,4 +349,47 @@ public sealed class ResultStoreSpecs : IDisposable
         // Assert
         Assert.Equal("wal", Scalar(StorePath, "PRAGMA journal_mode;"));
     }
+
+    [Fact]
+    public async Task A_version_1_store_is_migrated_forward_keeping_its_runs_and_gains_report_undelivered_and_hook_errors()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(StorePath)!);
+        Execute(StorePath, """
+            CREATE TABLE runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, task_file TEXT, executor TEXT NOT NULL,
+                experiment TEXT, experiment_run TEXT, status TEXT NOT NULL, exit_code INTEGER, signal INTEGER, reason TEXT,
+                launch_failed INTEGER NOT NULL DEFAULT 0, started_at TEXT NOT NULL, ended_at TEXT, host TEXT NOT NULL,
+                runner_pid INTEGER NOT NULL, task_pid INTEGER, command TEXT NOT NULL, parameters TEXT NOT NULL,
+                environment TEXT NOT NULL, summary TEXT, payload TEXT, metadata TEXT, details TEXT, communicators TEXT,
+                log_path TEXT, work_dir TEXT);
+            CREATE INDEX runs_by_task ON runs (task, id);
+            CREATE INDEX runs_by_status ON runs (status);
+            INSERT INTO runs (task, executor, status, started_at, ended_at, host, runner_pid, command, parameters, environment, exit_code)
+            VALUES ('Old', 'local', 'Completed', '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:01.0000000Z', 'h', 1, '[]', '{}', '{}', 0);
+            PRAGMA user_version = 1;
+            """);
+
+        using var store = await ResultStore.OpenAsync(StorePath);
+        var old = await store.GetAsync(1);
+        var id = await store.InsertAsync(Run("New"));
+        await store.FinishAsync(id, new FinalUpdate
+        {
+            Status = RunStatus.Completed,
+            EndedAt = Start,
+            ReportPath = "/logs/2-New.report.html",
+            Undelivered = """[{"hook":"webhook.post"}]""",
+            HookErrors = """[{"hook":"webhook.post","error":"HTTP 500"}]""",
+        });
+        var current = await store.GetAsync(id);
+
+        Assert.Equal(2, ResultStore.SchemaVersion);
+        Assert.Equal(2L, Scalar(StorePath, "PRAGMA user_version;"));
+        Assert.Equal("Old", old!.Task);
+        Assert.Equal(RunStatus.Completed, old.Status);
+        Assert.Null(old.ReportPath);
+        Assert.Null(old.Undelivered);
+        Assert.Equal("/logs/2-New.report.html", current!.ReportPath);
+        Assert.Equal("""[{"hook":"webhook.post"}]""", current.Undelivered);
+        Assert.Equal("""[{"hook":"webhook.post","error":"HTTP 500"}]""", current.HookErrors);
+    }
 }
