@@ -7,7 +7,7 @@
 #      against a raw Unix-socket writer and reader pair
 #   3. standard output lines per second into the run's log file (console off and on), against cat to a file
 #   4. latency from a task's message to the hook (p50, p99, max over 10,000 messages)
-#   5. peak RSS of `lute run` with every shipped plugin loaded
+#   5. peak RSS of `lute run`: as shipped, and with every hook pack bound (every plugin a run can load)
 #   6. 50 concurrent `lute run` against one SQLite store
 # Installs hyperfine, time and strace from Debian when missing (as root, or through sudo), and builds what it needs.
 # Options (environment): BENCH_QUICK=1 smaller counts (a quick check of the harness, not figures to quote);
@@ -165,6 +165,11 @@ for i in $(seq 7); do
       "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
 done
 python3 "$tools" timeline "$work"/noop/trace.* > "$results/timeline.json"
+# The host's own step timings, where it has them (LUTE_TRACE_TIMING=1 prints "[timing] T ms (+D) step").
+for i in $(seq 7); do
+  ( cd "$work/noop" && LUTE_TRACE_TIMING=1 timeout 120 "$lute" run -c "$noop_cfg" noop.yaml 2>&1 >/dev/null | grep '^\[timing\]' || true )
+  echo "--"
+done > "$results/trace-timing.txt"
 # Every method the JIT compiles in one no-op run (the runtime's own summary; framework code is precompiled).
 ( cd "$work/noop" && DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile="$work/noop/jit.txt" \
     timeout 120 "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
@@ -252,12 +257,27 @@ task_file Paced "$work/latency/paced.yaml" "$task" paced "$latency_messages" 1
 cp "$work/latency/count.json" "$results/latency.json"
 
 # --- 5. peak RSS --------------------------------------------------------------------------------------------------
-log "5. peak RSS of lute run with every shipped plugin"
+log "5. peak RSS of lute run, as shipped and with every hook pack bound"
 python3 "$tools" plugins "$lute" "$noop_cfg" > "$results/rss-plugins.json"
 for i in $(seq 5); do
   ( cd "$work/noop" && /usr/bin/time -v -o "$work/noop/rss.$i" timeout 120 "$lute" run -c "$noop_cfg" noop.yaml >/dev/null 2>&1 )
   sed -n 's/^\tMaximum resident set size (kbytes): //p' "$work/noop/rss.$i"
 done > "$results/rss.txt"
+# A run loads only the plugins whose components it uses: its executor, bound hooks and tasklets. Binding a hook of
+# each shipped hook pack (to an event a no-op run never has, so nothing is posted) loads every plugin one run can.
+packs_cfg=$(config packs false "hooks:
+  - { use: lcls.elog, on: [stopped], settings: { base_url: \"http://127.0.0.1:9\", auth: none } }
+  - { use: workflow.manager, on: [stopped], settings: { url: \"http://127.0.0.1:9\" } }
+  - { use: webhook.post, on: [stopped], settings: { url: \"http://127.0.0.1:9\", secret: { env: LUTE_BENCH_SECRET } } }" \
+  "$repo/out/plugins")
+printf 'header: { experiment: bench, run: "1" }\ntasks:\n  Noop:\n    command: [/bin/true]\n' > "$work/packs/noop.yaml"
+if ls "$repo/out/plugins" | grep -q '^Lute.Hooks.'; then
+  for i in $(seq 5); do
+    ( cd "$work/packs" && LUTE_BENCH_SECRET=bench /usr/bin/time -v -o "$work/packs/rss.$i" timeout 120 "$lute" run -c "$packs_cfg" noop.yaml \
+        > "$work/packs/out.$i" 2>&1 ) || { cat "$work/packs/out.$i" >&2; exit 1; }
+    sed -n 's/^\tMaximum resident set size (kbytes): //p' "$work/packs/rss.$i"
+  done > "$results/rss-packs.txt"
+fi
 # The same for commands that stop earlier: what the runtime and the command line alone take, and plugin loading.
 for i in $(seq 3); do
   for sub in version plugins; do
