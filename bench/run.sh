@@ -2,7 +2,8 @@
 # Runs every benchmark of bench/README.md in one go and writes the figures as a markdown table to
 # bench/results/DATE.md and to standard output:
 #   micro-benchmarks (BenchmarkDotNet, bench/Lute.Benchmarks), then whole processes, each beside its floor:
-#   1. `lute run` of a no-op task against /bin/true (hyperfine), with a breakdown of where the time goes (strace)
+#   1. `lute run` of a no-op task against /bin/true (hyperfine), with a breakdown of where the time goes (strace,
+#      the host's LUTE_TRACE_TIMING steps, the methods the JIT compiles)
 #   2. structured messages per second through the runner with one hook, for the C#, Python and shell clients,
 #      against a raw Unix-socket writer and reader pair
 #   3. standard output lines per second into the run's log file (console off and on), against cat to a file
