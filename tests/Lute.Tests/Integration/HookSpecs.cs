@@ -102,4 +102,28 @@ public sealed class HookSpecs
         Assert.True(code == ExitCodes.Completed, process.Output);
         Assert.False(File.Exists(events));
     }
+
+    [Fact]
+    public async Task The_counting_hook_counts_every_log_line_and_measures_the_stamped_ones()
+    {
+        using var workspace = Workspace.Create("Lute.TestPlugins.Hooks");
+        var counts = workspace.PathOf("counts.json");
+        workspace.WriteConfig($$"""
+            hooks:
+              - { use: test.count, on: [log, run_end], settings: { path: "{{counts}}" } }
+            """);
+
+        var (code, process) = await workspace.RunTaskAsync("""
+            tasks:
+              Stamps:
+                command: [sh, -c, 'echo plain; for i in 1 2 3; do echo "t=$(date +%s%6N) $i"; done']
+            """);
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(counts));
+        var root = document.RootElement;
+        Assert.Equal(4, root.GetProperty("count").GetInt64());
+        Assert.True(root.GetProperty("last_us").GetInt64() >= root.GetProperty("first_us").GetInt64());
+        Assert.Equal(3, root.GetProperty("latencies_us").GetArrayLength());
+    }
 }

@@ -203,7 +203,7 @@ public sealed class PluginHostSpecs : IDisposable
         Assert.Equal(ContractVersion.Text, plugin.ContractVersion);
         Assert.Equal("0.1.0.0", plugin.Version);
         Assert.Equal(
-            ["test.answer", "test.control", "test.hang", "test.record", "test.throw", "test.throw-ctor"],
+            ["test.answer", "test.control", "test.count", "test.hang", "test.record", "test.throw", "test.throw-ctor"],
             plugin.Components.Where(c => c.Kind == ComponentKind.Hook).Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["test.echo"], plugin.Components.Where(c => c.Kind == ComponentKind.Tasklet).Select(c => c.Name));
     }
