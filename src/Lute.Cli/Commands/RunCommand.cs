@@ -5,6 +5,7 @@ using Lute.Host.Configuration;
 using Lute.Host.Diagnostics;
 using Lute.Host.Plugins;
 using Lute.Host.Running;
+using Lute.Host.Store;
 
 namespace Lute.Cli.Commands;
 
@@ -42,10 +43,13 @@ internal static class RunCommand
             taskName = taskFile.Tasks[0].Name;
         }
 
+        // SQLite's start-up cost overlaps plugin loading on another core.
+        var warming = Task.Run(ResultStore.WarmUp, cancellationToken);
         await using var logging = new ConsoleLogging(verbose);
         StartupTrace.Mark("console logging set up");
         using var plugins = PluginHost.Load(config, logging.Factory, TaskRunner.ComponentsUsed(config, taskFile, taskName));
         StartupTrace.Mark("plugins loaded");
+        await warming.ConfigureAwait(false);
         var runner = new TaskRunner(config, plugins, logging.Logger);
         var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay }, cancellationToken).ConfigureAwait(false);
         await logging.DisposeAsync().ConfigureAwait(false);
