@@ -137,7 +137,13 @@ public sealed class PluginHost : IDisposable
             }
 
             var settings = PluginDefaults.Merge(folder, entry?.Settings ?? PluginSettings.Empty);
-            var loader = PluginLoader.CreateFromAssemblyFile(main, SharedTypes, c => c.PreferSharedTypes = false);
+            var loader = PluginLoader.CreateFromAssemblyFile(main, SharedTypes, c =>
+            {
+                c.PreferSharedTypes = false;
+                // Share the shared assemblies and their direct references without loading their whole dependency
+                // closure first (which pulled in ~35 framework assemblies a plugin never uses).
+                c.IsLazyLoaded = true;
+            });
             var plugin = new LoadedPlugin(name, loader, settings);
             var (components, warnings) = plugin.Register(_loggerFactory, ComponentTypes);
             var accepted = new List<ComponentInfo>();
