@@ -25,7 +25,7 @@ public sealed class OutputAndMessageSpecs
 
         Assert.True(code == ExitCodes.Completed, process.Output);
         var run = await workspace.LatestRunAsync();
-        var lines = TaskLines(run.LogPath!, "[Flood stdout] ");
+        var lines = run.TaskLines("[Flood stdout] ");
         Assert.Equal(Flood, lines.Count);
         Assert.Equal(Enumerable.Range(1, Flood).Select(i => i.ToString(CultureInfo.InvariantCulture)), lines);
     }
@@ -218,20 +218,6 @@ public sealed class OutputAndMessageSpecs
         Assert.Null(run.Payload);
     }
 
-    private static async Task AssertAllMessagesAsync(Workspace workspace, int code, ChildProcess process, string task)
-    {
-        Assert.True(code == ExitCodes.Completed, process.Output);
-        var run = await workspace.LatestRunAsync();
-        var lines = TaskLines(run.LogPath!, $"[{task} log] ");
-        Assert.Equal(Enumerable.Range(0, Messages).Select(i => $"message {i}"), lines);
-        Assert.Equal(Messages.ToString(CultureInfo.InvariantCulture), run.Payload);
-        Assert.Equal(Messages.ToString(CultureInfo.InvariantCulture), run.SummaryValues()["sent"]);
-    }
-
-    private static List<string> TaskLines(string logPath, string marker) =>
-        File.ReadLines(logPath)
-            .Select(l => (Line: l, At: l.IndexOf(marker, StringComparison.Ordinal)))
-            .Where(x => x.At >= 0)
-            .Select(x => x.Line[(x.At + marker.Length)..])
-            .ToList();
+    private static async Task AssertAllMessagesAsync(Workspace workspace, int code, ChildProcess process, string task) =>
+        (await workspace.LatestRunAsync()).AssertAllMessages(code, process, task, Messages);
 }

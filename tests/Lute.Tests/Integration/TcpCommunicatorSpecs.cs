@@ -34,10 +34,10 @@ public sealed partial class TcpCommunicatorSpecs
                 command: ["{{Repo.TestTask}}", request, '{"question": "tcp?"}']
             """);
 
-        AssertAllMessages(messagesRun, code, process, "CSharp");
+        messagesRun.AssertAllMessages(code, process, "CSharp", Messages);
         AssertRecordedAsTcp(messagesRun);
         Assert.True(askCode == ExitCodes.Completed, ask.Output);
-        Assert.Contains(TaskLines((await workspace.LatestRunAsync()).LogPath!, "[Ask stdout] "), l => l == "{\"echo\":{\"question\":\"tcp?\"}}");
+        Assert.Contains((await workspace.LatestRunAsync()).TaskLines("[Ask stdout] "), l => l == "{\"echo\":{\"question\":\"tcp?\"}}");
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed partial class TcpCommunicatorSpecs
             """);
 
         var run = await workspace.LatestRunAsync();
-        AssertAllMessages(run, code, process, "Python");
+        run.AssertAllMessages(code, process, "Python", Messages);
         AssertRecordedAsTcp(run);
         using var answer = JsonDocument.Parse(run.SummaryValues()["answer"]);
         Assert.Equal("python?", answer.RootElement.GetProperty("echo").GetProperty("question").GetString());
@@ -94,7 +94,7 @@ public sealed partial class TcpCommunicatorSpecs
             """);
 
         var run = await workspace.LatestRunAsync();
-        AssertAllMessages(run, code, process, "Shell");
+        run.AssertAllMessages(code, process, "Shell", Messages);
         AssertRecordedAsTcp(run);
         using var answer = JsonDocument.Parse(run.SummaryValues()["answer"]);
         Assert.Equal("shell?", answer.RootElement.GetProperty("echo").GetProperty("question").GetString());
@@ -332,15 +332,6 @@ public sealed partial class TcpCommunicatorSpecs
         }
     }
 
-    private static void AssertAllMessages(Lute.Host.Store.RunRecord run, int code, ChildProcess process, string task)
-    {
-        Assert.True(code == ExitCodes.Completed, process.Output);
-        Assert.Equal(RunStatus.Completed, run.Status);
-        Assert.Equal(Enumerable.Range(0, Messages).Select(i => $"message {i}"), TaskLines(run.LogPath!, $"[{task} log] "));
-        Assert.Equal(Messages.ToString(CultureInfo.InvariantCulture), run.Payload);
-        Assert.Equal(Messages.ToString(CultureInfo.InvariantCulture), run.SummaryValues()["sent"]);
-    }
-
     private static void AssertRecordedAsTcp(Lute.Host.Store.RunRecord run)
     {
         var changes = JsonSerializer.Deserialize<Dictionary<string, string?>>(run.Environment)!;
@@ -357,13 +348,6 @@ public sealed partial class TcpCommunicatorSpecs
         using var document = JsonDocument.Parse(json);
         return JsonSerializer.Serialize(document.RootElement);
     }
-
-    private static List<string> TaskLines(string logPath, string marker) =>
-        File.ReadLines(logPath)
-            .Select(l => (Line: l, At: l.IndexOf(marker, StringComparison.Ordinal)))
-            .Where(x => x.At >= 0)
-            .Select(x => x.Line[(x.At + marker.Length)..])
-            .ToList();
 
     [GeneratedRegex(@"\[runner\] Refused connection \d+ from 127\.0\.0\.1:\d+: (?<reason>.+); closed it$")]
     private static partial Regex RefusalLine();
