@@ -171,8 +171,10 @@ public sealed class WebhookPackSpecs
         var undelivered = Assert.Single(JsonDocument.Parse(run.Undelivered!).RootElement.EnumerateArray());
         Assert.Equal(2, undelivered.GetProperty("attempts").GetInt32());
         Assert.Contains("no answer in time", undelivered.GetProperty("error").GetString(), StringComparison.Ordinal);
-        // The server may still be reading the second attempt when lute has given up on it.
-        await server.WaitForAsync(r => r.Count == 2, Workspace.DefaultTimeout);
+        // Every attempt that reached the server is recorded; on a loaded machine the client may abandon the second
+        // one before the server has read it, so the client's own count above is the exact one.
+        var received = await server.WaitForAsync(r => r.Count >= 1, Workspace.DefaultTimeout);
+        Assert.InRange(received.Count, 1, 2);
     }
 
     [Fact]

@@ -136,11 +136,21 @@ internal sealed class FacilityServer : IAsyncDisposable
         var request = context.Request;
         request.EnableBuffering();
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, context.RequestAborted);
-        request.Body.Position = 0;
+        var complete = true;
+        try
+        {
+            await request.Body.CopyToAsync(buffer, context.RequestAborted);
+            request.Body.Position = 0;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            // The client gave up while sending: the request still arrived and is recorded with what was read.
+            complete = false;
+        }
+
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new Dictionary<string, (string, byte[])>(StringComparer.Ordinal);
-        if (request.HasFormContentType)
+        if (complete && request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(context.RequestAborted);
             foreach (var (key, value) in form)
