@@ -7,6 +7,9 @@ namespace Lute.Executors.Slurm;
 /// <summary>Runs <c>scancel</c>, bounded in time: client commands wait a long time when slurmctld is unreachable.</summary>
 internal sealed partial class Scancel(string program, IReadOnlyDictionary<string, string> environment, TimeSpan limit, ILogger logger)
 {
+    /// <summary>The scancel command line with these arguments, for another process to run.</summary>
+    public IReadOnlyList<string> Command(IReadOnlyList<string> arguments) => [program, .. arguments];
+
     /// <summary>Runs scancel with the arguments; false (logged) when it fails, times out or cannot start.</summary>
     public async Task<bool> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {

@@ -35,6 +35,12 @@ internal sealed partial class SrunExecution(
         details["slurm_job_id"] = step.Job;
         details["slurm_step_id"] = $"{step.Job}.{step.Step}";
         details["slurm_nodes"] = step.Nodes;
+        // Should the runner die, its guard cancels the step (and the allocation srun made) after ending srun.
+        srun.Guard?.AddCleanup(scancel.Command(["--quiet", $"{step.Job}.{step.Step}"]));
+        if (ownAllocation)
+        {
+            srun.Guard?.AddCleanup(scancel.Command(["--quiet", step.Job]));
+        }
     }
 
     public async Task<ProcessExit> WaitForExitAsync(CancellationToken cancellationToken = default)

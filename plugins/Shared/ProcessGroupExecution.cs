@@ -8,9 +8,9 @@ namespace Lute.Executors;
 /// A task whose top process leads its own session and process group (started through <c>setsid</c>): the task
 /// itself, or the launcher (mpirun, srun) that started its ranks. Signals go to every process of the session (its
 /// process group, and processes that moved to groups of their own, as mpirun's ranks do); disposing it kills whatever
-/// is left.
+/// is left. A <see cref="RunnerDeathGuard"/> ends the session should the runner die first.
 /// </summary>
-internal sealed partial class ProcessGroupExecution(Process process, Dictionary<string, string> details, ILogger logger) : IExecution
+internal sealed partial class ProcessGroupExecution(Process process, RunnerDeathGuard? guard, Dictionary<string, string> details, ILogger logger) : IExecution
 {
     private const int SignalBase = 128;
     private const int LastSignal = 64;
@@ -27,6 +27,9 @@ internal sealed partial class ProcessGroupExecution(Process process, Dictionary<
     public Stream StandardError => process.StandardError.BaseStream;
 
     public IReadOnlyDictionary<string, string> Details => details;
+
+    /// <summary>What ends the session should the runner die; null when it could not start.</summary>
+    public RunnerDeathGuard? Guard => guard;
 
     /// <summary>True once the top process has exited.</summary>
     public bool HasExited => process.HasExited;
@@ -63,6 +66,7 @@ internal sealed partial class ProcessGroupExecution(Process process, Dictionary<
                 LogLeftovers(logger, ProcessId);
             }
 
+            guard?.Dispose();
             process.Dispose();
         }
 

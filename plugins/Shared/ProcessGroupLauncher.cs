@@ -83,6 +83,7 @@ internal static class ProcessGroupLauncher
 
         details["pid"] = process.Id.ToString(CultureInfo.InvariantCulture);
         details["pgid"] = details["pid"];
-        return new ProcessGroupExecution(process, details, logger);
+        var guard = RunnerDeathGuard.Start(process.Id, environment, request.WorkingDirectory, logger);
+        return new ProcessGroupExecution(process, guard, details, logger);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Lute.Host.Configuration;
+using Lute.Host.Running;
 using Lute.Host.Store;
 
 namespace Lute.Cli.Commands;
@@ -14,11 +15,29 @@ internal static class HistoryCommand
     {
         var task = new Option<string?>("--task", "-t") { Description = "only this task's runs" };
         var limit = new Option<int>("--limit", "-n") { Description = "how many runs", DefaultValueFactory = _ => 20 };
-        var command = new Command("history", "Lists recent runs from the result store, newest first") { task, limit };
+        var repair = new Option<bool>("--repair")
+        {
+            Description = "first mark ABANDONED the unfinished runs of this host whose runner is gone (killed, or the machine restarted)",
+        };
+        var command = new Command("history", "Lists recent runs from the result store, newest first") { task, limit, repair };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);
             using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+            if (parsed.GetValue(repair))
+            {
+                var marked = await store.MarkAbandonedAsync(Environment.MachineName, RunnerLiveness.IsAlive, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+                foreach (var run in marked)
+                {
+                    Console.Out.WriteLine($"run {run.Id} ({run.Task}) marked ABANDONED: {run.Reason}");
+                }
+
+                if (marked.Count == 0)
+                {
+                    Console.Out.WriteLine($"(no unfinished run of {Environment.MachineName} has lost its runner)");
+                }
+            }
+
             var runs = await store.HistoryAsync(Math.Max(1, parsed.GetValue(limit)), parsed.GetValue(task), cancellationToken).ConfigureAwait(false);
             var rows = new List<string[]> { new[] { "ID", "TASK", "EXECUTOR", "STATUS", "EXIT", "STARTED (UTC)", "DURATION", "REASON" } };
             rows.AddRange(runs.Select(r => new[]

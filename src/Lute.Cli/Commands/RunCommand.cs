@@ -59,11 +59,11 @@ internal static class RunCommand
         var exitText = result.ExitCode is { } code ? $"exit code {code}" : result.Signal is { } signal ? $"signal {signal}" : "not launched";
         Console.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Run {result.Run.RunId} ({result.Run.TaskName}, {result.Run.Executor}) {result.Status.ToString().ToUpperInvariant()} in {result.Duration.TotalSeconds:0.###}s, {exitText}{(result.Reason is null ? string.Empty : $": {result.Reason}")}"));
+            $"Run {(outcome.Recorded || result.Run.RunId != 0 ? result.Run.RunId.ToString(CultureInfo.InvariantCulture) : "(not recorded)")} ({result.Run.TaskName}, {result.Run.Executor}) {result.Status.ToString().ToUpperInvariant()} in {result.Duration.TotalSeconds:0.###}s, {exitText}{(result.Reason is null ? string.Empty : $": {result.Reason}")}"));
         Console.Out.WriteLine(outcome.Recorded
             ? $"Result recorded in {outcome.StorePath} (lute show {result.Run.RunId})"
-            : $"Result NOT recorded: the result store {outcome.StorePath} could not be written (see above)");
-        Console.Out.WriteLine($"Log: {outcome.LogPath}");
+            : $"Result NOT recorded: {outcome.StoreProblem ?? $"the result store {outcome.StorePath} could not be written"}");
+        Console.Out.WriteLine(outcome.LogProblem is null ? $"Log: {outcome.LogPath}" : $"Log: none ({outcome.LogProblem})");
         return outcome.ExitCode;
     }
 

@@ -20,25 +20,40 @@ internal sealed class RunLog : IAsyncDisposable
 
     public RunLog(string path, string taskName, Serilog.ILogger console, bool consoleTaskOutput)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         Path = path;
-        _file = new LoggerConfiguration()
-            .MinimumLevel.Verbose()
-            .WriteTo.File(path, outputTemplate: FileTemplate, buffered: true, flushToDiskInterval: TimeSpan.FromSeconds(1))
-            .CreateLogger();
+        var file = new LoggerConfiguration().MinimumLevel.Verbose();
+        try
+        {
+            // Opened here, so that a folder or file that cannot be written is known before the task starts.
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            using (new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+            {
+            }
+
+            file = file.WriteTo.File(path, outputTemplate: FileTemplate, buffered: true, flushToDiskInterval: TimeSpan.FromSeconds(1));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            FileProblem = $"cannot write '{path}': {e.Message}";
+        }
+
+        _file = file.CreateLogger();
         _both = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .Enrich.WithProperty("Origin", "[runner]")
             .WriteTo.Logger(_file)
             .WriteTo.Logger(console)
             .CreateLogger();
-        _taskLines = consoleTaskOutput ? _both : _file;
+        _taskLines = consoleTaskOutput || FileProblem is not null ? _both : _file;
         TaskName = taskName;
         _factory = new SerilogLoggerFactory(_both);
         Runner = _factory.CreateLogger("Lute.Runner");
     }
 
     public string Path { get; }
+
+    /// <summary>Why the run has no log file, when it has none (its lines then go to the console only).</summary>
+    public string? FileProblem { get; }
 
     public string TaskName { get; }
 
@@ -65,6 +80,14 @@ internal sealed class RunLog : IAsyncDisposable
     {
         _factory.Dispose();
         await _both.DisposeAsync().ConfigureAwait(false);
-        await _file.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _file.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The disk filled up or went away: the last buffered lines are lost from the file only; the console
+            // had them, and the outcome was already reported.
+        }
     }
 }

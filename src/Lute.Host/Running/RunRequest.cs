@@ -19,6 +19,12 @@ public sealed record RunRequest(TaskFile File, string TaskName)
 /// <param name="Recorded">False when the result could not be written to the store.</param>
 public sealed record RunOutcome(RunResult Result, string StorePath, string LogPath, bool Recorded)
 {
+    /// <summary>Why the run has no log file, when it has none.</summary>
+    public string? LogProblem { get; init; }
+
+    /// <summary>Why the result is not recorded, when it is not.</summary>
+    public string? StoreProblem { get; init; }
+
     /// <summary>The exit code of <c>lute run</c>.</summary>
     public int ExitCode => ExitCodes.For(Result);
 }

@@ -32,27 +32,12 @@ public sealed partial class TaskRunner
         using var tcp = prepared.Communication.UseTcp
             ? await TcpCommunicator.BindAsync(prepared.Communication.Tcp, config.MaxMessageBytes, prepared.SettingsOwner, cancellationToken).ConfigureAwait(false)
             : null;
-        using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
-        StartupTrace.Mark("result store opened");
         var startedAt = DateTimeOffset.UtcNow;
         var environmentChanges = TaskEnvironment.Changes(prepared.BaseEnvironment, prepared.Environment);
-        var runId = await store.InsertAsync(
-            new NewRun
-            {
-                Task = prepared.Task.Name,
-                TaskFile = prepared.File.Path,
-                Executor = prepared.ExecutorName,
-                Experiment = prepared.File.Header.Experiment,
-                ExperimentRun = prepared.File.Header.Run,
-                StartedAt = startedAt,
-                Host = System.Environment.MachineName,
-                RunnerPid = System.Environment.ProcessId,
-                Command = JsonSerializer.Serialize(prepared.Command.ToList(), HostJson.Default.ListString),
-                Parameters = JsonSerializer.Serialize(new SortedDictionary<string, string>(prepared.Parameters.ToDictionary(), StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringString),
-                Environment = JsonSerializer.Serialize(environmentChanges, typeof(SortedDictionary<string, string>), HostJson.Default),
-                WorkDirectory = prepared.WorkingDirectory,
-            },
-            cancellationToken).ConfigureAwait(false);
+        // A store that cannot be opened or written does not stop the task: its outcome is still logged, printed and
+        // returned as the exit code, and the problem is named at the start and at the end.
+        var (store, runId, storeProblem) = await RecordPendingAsync(prepared, startedAt, environmentChanges, cancellationToken).ConfigureAwait(false);
+        using var ownedStore = store;
 
         var run = new RunInfo
         {
@@ -65,27 +50,96 @@ public sealed partial class TaskRunner
             Parameters = prepared.Parameters,
             Host = System.Environment.MachineName,
         };
-        var logPath = Path.Combine(config.LogDirectory, $"{runId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log");
+        var logName = store is null
+            ? $"unrecorded-{startedAt.UtcDateTime.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}-{System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log"
+            : $"{runId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log";
         StartupTrace.Mark("run recorded (PENDING)");
-        await using var log = new RunLog(logPath, prepared.Task.Name, console, config.ConsoleTaskOutput);
+        await using var log = new RunLog(Path.Combine(config.LogDirectory, logName), prepared.Task.Name, console, config.ConsoleTaskOutput);
+        if (storeProblem is not null)
+        {
+            LogNotRecorded(log.Runner, storeProblem);
+        }
+
+        if (log.FileProblem is { } fileProblem)
+        {
+            LogNoLogFile(log.Runner, fileProblem);
+        }
+
         var state = new RunState();
         var result = await ExecuteAsync(prepared, tcp, run, startedAt, store, log, state, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
 
-        var recorded = true;
-        try
+        var recorded = store is not null;
+        if (store is not null)
         {
-            StartupTrace.Mark("run ended");
-            await store.FinishAsync(runId, Final(result, logPath, state), CancellationToken.None).ConfigureAwait(false);
-            StartupTrace.Mark("result recorded");
-        }
-        catch (StoreException e)
-        {
-            recorded = false;
-            LogStoreFailed(log.Runner, e.Message);
+            try
+            {
+                StartupTrace.Mark("run ended");
+                await store.FinishAsync(runId, Final(result, log.Path, state), CancellationToken.None).ConfigureAwait(false);
+                StartupTrace.Mark("result recorded");
+            }
+            catch (StoreException e)
+            {
+                recorded = false;
+                storeProblem = e.Message;
+                LogStoreFailed(log.Runner, e.Message);
+            }
+
+            await MarkAbandonedAsync(store, log.Runner).ConfigureAwait(false);
         }
 
         LogEnded(log.Runner, runId, result.Status.ToString().ToUpperInvariant(), result.Reason ?? "success", result.Duration.TotalSeconds);
-        return new RunOutcome(result, config.StorePath, logPath, recorded);
+        return new RunOutcome(result, config.StorePath, log.Path, recorded) { StoreProblem = recorded ? null : storeProblem, LogProblem = log.FileProblem };
+    }
+
+    /// <summary>Runs of this host whose runner died without recording an outcome are marked ABANDONED.</summary>
+    private static async Task MarkAbandonedAsync(ResultStore store, ILogger logger)
+    {
+        try
+        {
+            var marked = await store.MarkAbandonedAsync(System.Environment.MachineName, RunnerLiveness.IsAlive, DateTimeOffset.UtcNow, CancellationToken.None).ConfigureAwait(false);
+            foreach (var run in marked)
+            {
+                LogAbandoned(logger, run.Id, run.Task, run.Reason ?? string.Empty);
+            }
+        }
+        catch (StoreException e)
+        {
+            LogStoreFailed(logger, e.Message);
+        }
+    }
+
+    private async Task<(ResultStore? Store, long RunId, string? Problem)> RecordPendingAsync(
+        PreparedRun prepared, DateTimeOffset startedAt, SortedDictionary<string, string?> environmentChanges, CancellationToken cancellationToken)
+    {
+        ResultStore? store = null;
+        try
+        {
+            store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+            StartupTrace.Mark("result store opened");
+            var runId = await store.InsertAsync(
+                new NewRun
+                {
+                    Task = prepared.Task.Name,
+                    TaskFile = prepared.File.Path,
+                    Executor = prepared.ExecutorName,
+                    Experiment = prepared.File.Header.Experiment,
+                    ExperimentRun = prepared.File.Header.Run,
+                    StartedAt = startedAt,
+                    Host = System.Environment.MachineName,
+                    RunnerPid = System.Environment.ProcessId,
+                    Command = JsonSerializer.Serialize(prepared.Command.ToList(), HostJson.Default.ListString),
+                    Parameters = JsonSerializer.Serialize(new SortedDictionary<string, string>(prepared.Parameters.ToDictionary(), StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringString),
+                    Environment = JsonSerializer.Serialize(environmentChanges, typeof(SortedDictionary<string, string>), HostJson.Default),
+                    WorkDirectory = prepared.WorkingDirectory,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return (store, runId, null);
+        }
+        catch (StoreException e)
+        {
+            store?.Dispose();
+            return (null, 0, e.Message);
+        }
     }
 
     private async Task<RunResult> ExecuteAsync(
@@ -93,7 +147,7 @@ public sealed partial class TaskRunner
         TcpCommunicator? tcp,
         RunInfo run,
         DateTimeOffset startedAt,
-        ResultStore store,
+        ResultStore? store,
         RunLog log,
         RunState state,
         SortedDictionary<string, string?> environmentChanges,
@@ -224,7 +278,7 @@ public sealed partial class TaskRunner
 
                     try
                     {
-                        await store.MarkRunningAsync(
+                        await (store?.MarkRunningAsync(
                             run.RunId,
                             new RunningUpdate(
                                 execution.ProcessId,
@@ -232,7 +286,7 @@ public sealed partial class TaskRunner
                                 JsonSerializer.Serialize(sessions.Select(s => s.Description).ToList(), HostJson.Default.ListString),
                                 log.Path,
                                 JsonSerializer.Serialize(environmentChanges, typeof(SortedDictionary<string, string>), HostJson.Default)),
-                            CancellationToken.None).ConfigureAwait(false);
+                            CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
                     }
                     catch (StoreException e)
                     {
@@ -451,6 +505,15 @@ public sealed partial class TaskRunner
 
     [LoggerMessage(EventId = 607, Level = LogLevel.Error, Message = "The outcome could not be written to the result store: {Error}")]
     private static partial void LogStoreFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 614, Level = LogLevel.Warning, Message = "Run {RunId} ({Task}) marked ABANDONED: {Reason}")]
+    private static partial void LogAbandoned(ILogger logger, long runId, string task, string reason);
+
+    [LoggerMessage(EventId = 612, Level = LogLevel.Error, Message = "The run is NOT recorded: {Problem}; the task runs and its outcome is logged and returned")]
+    private static partial void LogNotRecorded(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 613, Level = LogLevel.Error, Message = "No log file for this run: {Problem}; the task's output goes to the console only")]
+    private static partial void LogNoLogFile(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 609, Level = LogLevel.Error, Message = "The runner failed: {Error}; ending the task")]
     private static partial void LogRunnerError(ILogger logger, Exception exception, string error);

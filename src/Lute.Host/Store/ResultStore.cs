@@ -129,7 +129,7 @@ public sealed class ResultStore : IDisposable
         catch (SqliteException e)
         {
             connection?.Dispose();
-            throw new StoreException($"cannot open the result store '{path}': {e.Message}", e);
+            throw new StoreException($"cannot open the result store '{path}': {e.Message}{Hint(e)}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -290,6 +290,48 @@ public sealed class ResultStore : IDisposable
         });
     }
 
+    /// <summary>
+    /// Marks as <see cref="RunStatus.Abandoned"/> the unfinished runs of <paramref name="host"/> whose runner is gone:
+    /// it was killed, or its machine restarted, before it could record an outcome.
+    /// </summary>
+    /// <param name="host">The host whose runs can be checked (runner processes elsewhere cannot be seen).</param>
+    /// <param name="runnerAlive">Whether the runner with this process id, recorded as starting the run at this time, still runs.</param>
+    /// <param name="now">The time to record as the runs' end.</param>
+    /// <param name="cancellationToken">Cancels the repair.</param>
+    /// <returns>The runs marked, oldest first.</returns>
+    public Task<IReadOnlyList<RunRecord>> MarkAbandonedAsync(
+        string host, Func<int, DateTimeOffset, bool> runnerAlive, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runnerAlive);
+        return GuardAsync("mark abandoned runs", async () =>
+        {
+            var unfinished = await QueryAsync("WHERE status IN ('Pending', 'Running', 'Stopped') AND ended_at IS NULL AND host = $host", int.MaxValue, [("$host", host)], cancellationToken).ConfigureAwait(false);
+            var gone = unfinished.Where(r => !runnerAlive(r.RunnerPid, r.StartedAt)).OrderBy(r => r.Id).ToList();
+            List<RunRecord> marked = [];
+            foreach (var run in gone)
+            {
+                await using var command = _connection.CreateCommand();
+                // The condition again: the run may have ended since it was read.
+                command.CommandText = """
+                    UPDATE runs SET status = $status, ended_at = $ended, reason = $reason
+                    WHERE id = $id AND ended_at IS NULL;
+                    """;
+                var reason = $"the runner (process {run.RunnerPid} on {host}) ended without recording an outcome"
+                    + (run.Status == RunStatus.Pending ? " before the task was launched" : $"; the task was {run.Status.ToString().ToUpperInvariant()} then");
+                Add(command, "$status", RunStatus.Abandoned.ToString());
+                Add(command, "$ended", Format(now));
+                Add(command, "$reason", reason);
+                Add(command, "$id", run.Id);
+                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                {
+                    marked.Add(run with { Status = RunStatus.Abandoned, EndedAt = now, Reason = reason });
+                }
+            }
+
+            return (IReadOnlyList<RunRecord>)marked;
+        });
+    }
+
     /// <summary>One run, or null.</summary>
     /// <param name="id">The run's id.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -389,9 +431,19 @@ public sealed class ResultStore : IDisposable
         }
         catch (SqliteException e)
         {
-            throw new StoreException($"cannot {action} in the result store '{Path}': {e.Message}", e);
+            throw new StoreException($"cannot {action} in the result store '{Path}': {e.Message}{Hint(e)}", e);
         }
     }
+
+    /// <summary>What to do about an SQLite error, for the ones a user can act on.</summary>
+    private static string Hint(SqliteException error) => error.SqliteErrorCode switch
+    {
+        11 or 26 => " (the file is damaged or is not an SQLite file: move it aside and lute starts a new store there, or name another file with 'store:' in plugins.yaml)",
+        13 => " (the disk is full: free space, or name a store on another disk with 'store:' in plugins.yaml)",
+        10 => " (a disk error: is the disk full, read-only or gone?)",
+        8 or 14 or 23 => " (check that the file and its folder exist and can be written by this user, or name another file with 'store:' in plugins.yaml)",
+        _ => string.Empty,
+    };
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {

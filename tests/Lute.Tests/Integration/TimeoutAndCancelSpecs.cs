@@ -7,6 +7,7 @@ namespace Lute.Tests.Integration;
 [Collection(ProcessCollection.Name)]
 public sealed class TimeoutAndCancelSpecs
 {
+    private const int SigHup = 1;
     private const int SigInt = 2;
     private const int SigTerm = 15;
     private const int SigKill = 9;
@@ -44,6 +45,7 @@ public sealed class TimeoutAndCancelSpecs
     [Theory]
     [InlineData(SigTerm)]
     [InlineData(SigInt)]
+    [InlineData(SigHup)]
     public async Task Signal_to_lute_run_cancels_the_task_group_and_records_cancelled(int signal)
     {
         using var workspace = Workspace.Create();
@@ -55,7 +57,7 @@ public sealed class TimeoutAndCancelSpecs
         Assert.True(code == ExitCodes.Cancelled, lute.Output);
         var run = await workspace.LatestRunAsync();
         Assert.Equal(RunStatus.Cancelled, run.Status);
-        Assert.Contains(signal == SigTerm ? "SIGTERM" : "SIGINT", run.Reason, StringComparison.Ordinal);
+        Assert.Contains(signal switch { SigTerm => "SIGTERM", SigInt => "SIGINT", _ => "SIGHUP" }, run.Reason, StringComparison.Ordinal);
         AssertGone(workspace);
     }
 
@@ -133,33 +135,101 @@ public sealed class TimeoutAndCancelSpecs
         Assert.Equal(["stopped|Stopped", "continued|Running", "done|Completed"], File.ReadAllLines(events));
     }
 
-    [Fact]
-    public async Task A_run_whose_runner_is_killed_stays_visible_as_unfinished()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_killed_runner_takes_its_task_along_and_its_run_is_marked_abandoned(bool byHistoryRepair)
     {
         using var workspace = Workspace.Create();
+        // The task ignores SIGTERM and starts a child that does too: only a kill ends them.
+        workspace.Write("orphan.sh", """
+            trap '' TERM
+            sh -c 'trap "" TERM; echo $$ > child.pid; exec sleep 600' &
+            echo $$ > main.pid
+            while [ ! -s child.pid ]; do sleep 0.05; done
+            echo ready
+            exec sleep 601
+            """);
         var tasks = workspace.Write("tasks.yaml", """
             tasks:
               Orphan:
-                command: [sh, -c, 'echo $$ > main.pid; echo ready; exec sleep 600']
+                command: [sh, orphan.sh]
             """);
         using var lute = workspace.Start(["run", tasks]);
         await lute.WaitForLineAsync(l => l.EndsWith("[Orphan stdout] ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
         var task = ProcessTable.ReadPid(workspace.PathOf("main.pid"));
+        var child = ProcessTable.ReadPid(workspace.PathOf("child.pid"));
         try
         {
             lute.Signal(SigKill);
             await lute.WaitForExitAsync(Workspace.DefaultTimeout);
 
-            var (code, history) = await workspace.LuteAsync("history");
+            // No task process outlives its runner.
+            foreach (var pid in new[] { task, child })
+            {
+                var state = await ProcessTable.WaitForStateAsync(pid, s => s is null or 'Z' or 'X', Workspace.DefaultTimeout);
+                Assert.True(state is null or 'Z' or 'X', $"task process {pid} outlived its runner (state {state})");
+            }
 
+            var (code, history) = await workspace.LuteAsync("history");
             Assert.Equal(0, code);
             Assert.Matches(@"^1\s+Orphan\s+local\s+RUNNING \(unfinished\)", history.Stdout[1]);
+
+            if (byHistoryRepair)
+            {
+                var (repairCode, repaired) = await workspace.LuteAsync("history", "--repair");
+                Assert.True(repairCode == 0, repaired.Output);
+                Assert.Contains(repaired.Stdout, l => l.StartsWith($"run 1 (Orphan) marked ABANDONED: the runner (process {lute.Id} on ", StringComparison.Ordinal));
+            }
+            else
+            {
+                var (runCode, next) = await workspace.RunTaskAsync("""
+                    tasks:
+                      Next:
+                        command: ["true"]
+                    """, "next.yaml");
+                Assert.True(runCode == ExitCodes.Completed, next.Output);
+                Assert.Contains(next.Stderr, l => l.Contains("Run 1 (Orphan) marked ABANDONED", StringComparison.Ordinal));
+            }
+
+            var run = (await workspace.RunsAsync()).Single(r => r.Id == 1);
+            Assert.Equal(RunStatus.Abandoned, run.Status);
+            Assert.NotNull(run.EndedAt);
+            Assert.Contains("the task was RUNNING then", run.Reason, StringComparison.Ordinal);
+
+            // A second repair finds nothing more to do, and a live run is never marked.
+            var (_, again) = await workspace.LuteAsync("history", "--repair");
+            Assert.Contains(again.Stdout, l => l.Contains("has lost its runner", StringComparison.Ordinal));
         }
         finally
         {
-            // Nothing ends a task whose runner was killed yet: end it here.
-            ProcessTable.KillGroup(task);
+            foreach (var pid in new[] { task, child }.Where(ProcessTable.IsAlive))
+            {
+                ProcessTable.KillGroup(pid);
+            }
         }
+    }
+
+    [Fact]
+    public async Task Repair_leaves_a_run_whose_runner_still_runs_alone()
+    {
+        using var workspace = Workspace.Create();
+        var tasks = workspace.Write("tasks.yaml", """
+            tasks:
+              Long:
+                command: [sh, -c, 'echo ready; exec sleep 600']
+                grace_period: 2s
+            """);
+        using var lute = workspace.Start(["run", tasks]);
+        await lute.WaitForLineAsync(l => l.EndsWith("[Long stdout] ready", StringComparison.Ordinal), Workspace.DefaultTimeout);
+
+        var (code, repaired) = await workspace.LuteAsync("history", "--repair");
+
+        Assert.True(code == 0, repaired.Output);
+        Assert.Contains(repaired.Stdout, l => l.Contains("has lost its runner", StringComparison.Ordinal));
+        Assert.Equal(RunStatus.Running, (await workspace.LatestRunAsync()).Status);
+        lute.Signal(SigTerm);
+        Assert.Equal(ExitCodes.Cancelled, await lute.WaitForExitAsync(Workspace.DefaultTimeout));
     }
 
     /// <summary>Starts `lute run` of the stubborn task (signals reset to their defaults) and waits until it is ready.</summary>
