@@ -25,6 +25,7 @@ public sealed class PluginHost : IDisposable
 
     private readonly List<LoadedPlugin> _loaded = [];
     private readonly Dictionary<(ComponentKind, string), (ComponentInfo Info, LoadedPlugin Plugin)> _components = new();
+    private readonly Dictionary<(ComponentKind, string), List<string>> _conflicts = new();
     private readonly HostConfiguration _config;
     private readonly ILoggerFactory _loggerFactory;
 
@@ -151,7 +152,11 @@ public sealed class PluginHost : IDisposable
             {
                 if (_components.TryGetValue((component.Kind, component.Name), out var existing))
                 {
-                    warnings.Add($"{component.Kind.ToString().ToLowerInvariant()} '{component.Name}' is also provided by plugin {existing.Info.Plugin}, which was loaded first; this one is ignored (rename it or disable one plugin)");
+                    // Neither wins: which one a run got would depend on folder order. The name is refused until
+                    // one plugin is disabled; every other component of both plugins works.
+                    var claimants = _conflicts.TryGetValue((component.Kind, component.Name), out var known) ? known : [existing.Info.Plugin];
+                    _conflicts[(component.Kind, component.Name)] = [.. claimants, name];
+                    warnings.Add($"{component.Kind.ToString().ToLowerInvariant()} '{component.Name}' is also provided by plugin {existing.Info.Plugin}; neither is used until one of them is disabled in plugins.yaml (enabled: false)");
                     continue;
                 }
 
@@ -211,6 +216,13 @@ public sealed class PluginHost : IDisposable
         {
             // Asked for something the needed names did not foresee: load the rest, for the component or a full list.
             Plugins = Plugins.Select(p => p.Deferred ? LoadOne(p.Directory, needed: null) : p).ToList();
+        }
+
+        if (_conflicts.TryGetValue((kind, name), out var claimants))
+        {
+            var what = kind.ToString().ToLowerInvariant();
+            throw new PluginException(
+                $"{what} '{name}' is provided by more than one plugin ({string.Join(", ", claimants)}), so it is ambiguous; disable all but one in plugins.yaml (under 'plugins:', '- {{ name: {claimants[^1]}, enabled: false }}') or remove its folder from {_config.PluginDirectory}");
         }
 
         if (!_components.TryGetValue((kind, name), out var found))
@@ -295,11 +307,28 @@ public sealed class PluginHost : IDisposable
 
             foreach (var entryType in assembly.GetTypes().Where(t => typeof(ILutePlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsClass: true }))
             {
-                var entry = (ILutePlugin)Activator.CreateInstance(entryType, nonPublic: true)!;
-                entry.ConfigureServices(services, Settings);
+                try
+                {
+                    var entry = (ILutePlugin)Activator.CreateInstance(entryType, nonPublic: true)!;
+                    entry.ConfigureServices(services, Settings);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    var cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
+                    throw new PluginException($"its registration {entryType.FullName}.ConfigureServices failed: {cause.GetType().Name}: {cause.Message}", cause);
+                }
             }
 
-            Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            try
+            {
+                Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+            }
+            catch (Exception e) when (e is AggregateException or InvalidOperationException or ArgumentException)
+            {
+                var causes = e is AggregateException many ? many.InnerExceptions.Select(x => x.Message) : [e.Message];
+                throw new PluginException($"its services cannot be built: {string.Join("; ", causes.Distinct().Take(3))}", e);
+            }
+
             return (components, warnings);
         }
 

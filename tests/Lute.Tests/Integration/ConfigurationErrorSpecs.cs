@@ -44,6 +44,25 @@ public sealed class ConfigurationErrorSpecs
     }
 
     [Fact]
+    public async Task An_executor_name_two_plugins_claim_stops_the_run_naming_both_and_the_fix()
+    {
+        using var workspace = Workspace.Create("Lute.TestPlugins.Rival");
+        var path = workspace.Write("tasks.yaml", "tasks:\n  T:\n    command: [echo, never]\n");
+
+        var (code, process) = await workspace.LuteAsync("run", path);
+
+        Assert.True(code == ExitCodes.BadInput, process.Output);
+        Assert.Contains(process.Stderr, l => l.Contains("executor 'local' is provided by more than one plugin (Lute.Executors.Local, Lute.TestPlugins.Rival)", StringComparison.Ordinal));
+        Assert.DoesNotContain("never", process.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(workspace.StorePath), "nothing is recorded for a run that could not start");
+
+        // Disabling the rival in plugins.yaml settles it.
+        workspace.WriteConfig("plugins:\n  - { name: Lute.TestPlugins.Rival, enabled: false }");
+        var (settled, run) = await workspace.LuteAsync("run", path);
+        Assert.True(settled == ExitCodes.Completed, run.Output);
+    }
+
+    [Fact]
     public async Task Bad_plugins_yaml_names_file_line_and_column()
     {
         using var workspace = Workspace.Create();

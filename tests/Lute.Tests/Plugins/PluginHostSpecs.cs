@@ -69,18 +69,58 @@ public sealed class PluginHostSpecs : IDisposable
         Assert.Contains(Path.Combine(folder, "plugin.yaml") + ":", plugin.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Plugin_built_against_another_contract_major_version_is_refused_with_the_reason()
+    [Theory]
+    [InlineData("Lute.TestPlugins.FutureContract", "2.0")]
+    [InlineData("Lute.TestPlugins.PastContract", "0.9")]
+    public void Plugin_built_against_another_contract_major_version_is_refused_with_the_reason(string plugin, string contracts)
     {
-        Link(Repo.TestPlugin("Lute.TestPlugins.FutureContract"));
+        Link(Repo.TestPlugin(plugin));
         Link(Repo.Plugin("Lute.Executors.Local"));
         using var host = Load();
 
-        var future = host.Plugins.Single(p => p.Name == "Lute.TestPlugins.FutureContract");
-        Assert.False(future.Loaded);
-        Assert.Equal("2.0", future.ContractVersion);
-        Assert.Contains($"built against contracts 2.0, but this host implements contracts {ContractVersion.Text}", future.Error, StringComparison.Ordinal);
+        var other = host.Plugins.Single(p => p.Name == plugin);
+        Assert.False(other.Loaded);
+        Assert.Equal(contracts, other.ContractVersion);
+        Assert.Contains($"built against contracts {contracts}, but this host implements contracts {ContractVersion.Text}; rebuild the plugin", other.Error, StringComparison.Ordinal);
         Assert.Equal(["local"], host.Names(ComponentKind.Executor));
+    }
+
+    [Fact]
+    public void A_plugin_whose_registration_throws_is_refused_with_the_cause_and_the_others_load()
+    {
+        Link(Repo.TestPlugin("Lute.TestPlugins.BadRegistration"));
+        Link(Repo.Plugin("Lute.Executors.Local"));
+        using var host = Load();
+
+        var bad = host.Plugins.Single(p => p.Name == "Lute.TestPlugins.BadRegistration");
+        Assert.False(bad.Loaded);
+        Assert.Equal(
+            "its registration Lute.TestPlugins.BadRegistration.FailingRegistration.ConfigureServices failed: InvalidDataException: the facility database is not configured",
+            bad.Error);
+        Assert.True(host.Plugins.Single(p => p.Name == "Lute.Executors.Local").Loaded);
+        Assert.NotNull(host.Create<IExecutor>(ComponentKind.Executor, "local").Component);
+        var missing = Assert.Throws<PluginException>(() => host.Create<ITasklet>(ComponentKind.Tasklet, "test.never"));
+        Assert.Contains("Lute.TestPlugins.BadRegistration (its registration", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_plugins_claiming_one_executor_name_make_it_ambiguous_and_their_other_components_still_work()
+    {
+        Link(Repo.Plugin("Lute.Executors.Local"));
+        Link(Repo.TestPlugin("Lute.TestPlugins.Rival"));
+        using var host = Load();
+
+        var rival = host.Plugins.Single(p => p.Name == "Lute.TestPlugins.Rival");
+        Assert.True(rival.Loaded, rival.Error);
+        Assert.Contains(rival.Warnings, w => w.Contains("executor 'local' is also provided by plugin Lute.Executors.Local; neither is used", StringComparison.Ordinal));
+        var ambiguous = Assert.Throws<PluginException>(() => host.Create<IExecutor>(ComponentKind.Executor, "local"));
+        Assert.Contains("executor 'local' is provided by more than one plugin (Lute.Executors.Local, Lute.TestPlugins.Rival)", ambiguous.Message, StringComparison.Ordinal);
+        Assert.Contains("- { name: Lute.TestPlugins.Rival, enabled: false }", ambiguous.Message, StringComparison.Ordinal);
+        Assert.NotNull(host.Create<ITasklet>(ComponentKind.Tasklet, "test.rival-echo").Component);
+
+        // Disabling one plugin settles it.
+        using var settled = Load(new PluginEntry("Lute.TestPlugins.Rival", null, false, PluginSettings.Empty, new SourceLocation("plugins.yaml", 3, 5)));
+        Assert.Equal("Lute.Executors.Local", settled.Create<IExecutor>(ComponentKind.Executor, "local").Info.Plugin);
     }
 
     [Fact]
