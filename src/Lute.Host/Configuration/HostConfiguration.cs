@@ -35,6 +35,15 @@ public sealed record HostConfiguration
     /// <summary>The largest structured message the runner accepts, in bytes.</summary>
     public int MaxMessageBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// Names of environment variables whose values are secrets (glob patterns, <c>*</c> for any text, case does not
+    /// matter): their values are replaced by <c>***</c> before anything is logged or stored.
+    /// </summary>
+    public IReadOnlyList<string> SecretVariables { get; init; } = ["*TOKEN*", "*SECRET*", "*PASSWORD*", "*PASSWD*", "*KEY*", "*CREDENTIAL*"];
+
+    /// <summary>Refuse plugins (rather than warn) whose folder or assembly other users can write.</summary>
+    public bool RefuseWritablePlugins { get; init; }
+
     /// <summary>The entry for a plugin, or null.</summary>
     /// <param name="name">The plugin's folder name.</param>
     public PluginEntry? Find(string name) =>

@@ -10,7 +10,7 @@ public static class HostConfigurationLoader
     public const string ConfigVariable = "LUTE_CONFIG";
 
     private static readonly string[] Keys =
-        ["directory", "default_executor", "store", "logs", "plugins", "hooks", "console_task_output", "drain_timeout", "max_message_bytes"];
+        ["directory", "default_executor", "store", "logs", "plugins", "hooks", "console_task_output", "drain_timeout", "max_message_bytes", "secret_variables", "plugin_permissions"];
 
     private static readonly string[] PluginKeys = ["name", "sha256", "enabled", "settings"];
     private static readonly string[] HookKeys = ["use", "on", "tasks", "timeout", "critical", "settings"];
@@ -102,6 +102,20 @@ public static class HostConfigurationLoader
                 case "drain_timeout":
                     config = config with { DrainTimeout = yaml.Duration(value, field) };
                     break;
+                case "secret_variables":
+                    config = config with { SecretVariables = ReadSecretPatterns(yaml, value, field) };
+                    break;
+                case "plugin_permissions":
+                    config = config with
+                    {
+                        RefuseWritablePlugins = yaml.Scalar(value, field) switch
+                        {
+                            "warn" => false,
+                            "refuse" => true,
+                            var other => throw yaml.Error(value, $"{field} must be warn or refuse, not '{other}'"),
+                        },
+                    };
+                    break;
                 default:
                     config = config with { MaxMessageBytes = yaml.PositiveInt(value, field) };
                     break;
@@ -114,6 +128,22 @@ public static class HostConfigurationLoader
         }
 
         return config;
+    }
+
+    private static List<string> ReadSecretPatterns(YamlNodes yaml, YamlNode value, string field)
+    {
+        var patterns = new List<string>();
+        foreach (var (pattern, node) in yaml.TextList(value, field))
+        {
+            if (pattern.Length == 0 || pattern.Trim('*').Length == 0)
+            {
+                throw yaml.Error(node, $"{field}: '{pattern}' would match every variable; write a name or a part of one, such as *TOKEN*");
+            }
+
+            patterns.Add(pattern);
+        }
+
+        return patterns;
     }
 
     private static string ReadStore(YamlNodes yaml, YamlNode value, string folder)

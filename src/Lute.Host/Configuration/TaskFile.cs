@@ -55,8 +55,14 @@ public sealed record TaskDefinition
     /// <summary>The executor's name, or null for the configured default.</summary>
     public string? Executor { get; init; }
 
-    /// <summary>The program and its arguments.</summary>
+    /// <summary>The program and its arguments (for a <see cref="Shell"/> task: the shell, <c>-c</c> and the script).</summary>
     public required IReadOnlyList<TemplateText> Command { get; init; }
+
+    /// <summary>
+    /// True when the task asked for a shell (<c>shell:</c> instead of <c>command:</c>): the last item of
+    /// <see cref="Command"/> is a script whose <c>{{ }}</c> values are quoted for the shell.
+    /// </summary>
+    public bool Shell { get; init; }
 
     /// <summary>The task's parameters, in file order.</summary>
     public IReadOnlyList<KeyValuePair<string, TemplateText>> Parameters { get; init; } = [];

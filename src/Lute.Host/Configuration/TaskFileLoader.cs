@@ -11,7 +11,7 @@ public static class TaskFileLoader
 
     private static readonly string[] TaskKeys =
     [
-        "executor", "command", "parameters", "environment", "timeout", "grace_period", "cancel_signal", "stdin",
+        "executor", "command", "shell", "parameters", "environment", "timeout", "grace_period", "cancel_signal", "stdin",
         "work_dir", "result", "resources", "tasklets", "cpu_affinity", "description",
     ];
 
@@ -121,7 +121,22 @@ public static class TaskFileLoader
                         throw yaml.Error(value, $"{field} must be a list: the program, then one item per argument, e.g. [python3, task.py, --run, \"{{{{ header.run }}}}\"]");
                     }
 
+                    if (command is not null)
+                    {
+                        throw yaml.Error(value, $"{what} has both 'command' and 'shell'; keep one ('command' runs a program with no shell, 'shell' a script through /bin/sh)");
+                    }
+
                     command = Texts(yaml, value, field);
+                    break;
+                case "shell":
+                    if (command is not null)
+                    {
+                        throw yaml.Error(value, $"{what} has both 'command' and 'shell'; keep one ('command' runs a program with no shell, 'shell' a script through /bin/sh)");
+                    }
+
+                    var script = Text(yaml, value, field);
+                    command = [script with { Text = "/bin/sh" }, script with { Text = "-c" }, script];
+                    task = task with { Shell = true };
                     break;
                 case "parameters":
                     task = task with { Parameters = TextPairs(yaml, value, field) };
@@ -164,7 +179,7 @@ public static class TaskFileLoader
 
         if (command is null || command.Count == 0)
         {
-            throw yaml.Error(keyNode, $"{what} has no 'command'; give the program and its arguments as a list");
+            throw yaml.Error(keyNode, $"{what} has no 'command'; give the program and its arguments as a list (or a script as 'shell')");
         }
 
         return task with { Command = command };

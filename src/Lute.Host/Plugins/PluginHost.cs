@@ -13,7 +13,7 @@ namespace Lute.Host.Plugins;
 /// logging and options are shared with the host), registers each plugin's components by scanning its own assembly,
 /// and creates components by name. A plugin that cannot be loaded is reported with its cause; the others still load.
 /// </summary>
-public sealed class PluginHost : IDisposable
+public sealed partial class PluginHost : IDisposable
 {
     private static readonly Type[] SharedTypes =
     [
@@ -28,11 +28,13 @@ public sealed class PluginHost : IDisposable
     private readonly Dictionary<(ComponentKind, string), List<string>> _conflicts = new();
     private readonly HostConfiguration _config;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
 
     private PluginHost(HostConfiguration config, ILoggerFactory loggerFactory)
     {
         _config = config;
         _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("Lute.Plugins");
     }
 
     /// <summary>Every plugin found, loaded or not, in folder-name order.</summary>
@@ -94,6 +96,13 @@ public sealed class PluginHost : IDisposable
         if (!File.Exists(main))
         {
             return info with { Error = $"the folder has no {name}.dll; a plugin folder holds the plugin's build output, its main assembly named after the folder" };
+        }
+
+        // Code that other users can replace runs as whoever runs lute.
+        var exposed = WritableByOthers(_config.PluginDirectory) ?? WritableByOthers(folder) ?? WritableByOthers(main);
+        if (exposed is not null && _config.RefuseWritablePlugins)
+        {
+            return info with { Error = $"{exposed}; refusing to load it (plugin_permissions: refuse). Fix: chmod go-w on it" };
         }
 
         try
@@ -165,6 +174,16 @@ public sealed class PluginHost : IDisposable
             }
 
             _loaded.Add(plugin);
+            if (exposed is not null)
+            {
+                warnings.Insert(0, $"{exposed}, so they can change what lute runs (fix: chmod go-w on it; plugin_permissions: refuse makes this an error)");
+            }
+
+            foreach (var warning in warnings)
+            {
+                LogPluginWarning(_logger, name, warning);
+            }
+
             return info with { Components = accepted, Warnings = warnings };
         }
         catch (PluginException e)
@@ -185,6 +204,32 @@ public sealed class PluginHost : IDisposable
                                       or MissingMethodException or UnauthorizedAccessException)
         {
             return info with { Error = $"failed to load: {(e is TargetInvocationException { InnerException: { } inner } ? inner.Message : e.Message)}" };
+        }
+    }
+
+    [LoggerMessage(EventId = 150, Level = LogLevel.Warning, Message = "Plugin {Plugin}: {Warning}")]
+    private static partial void LogPluginWarning(ILogger logger, string plugin, string warning);
+
+    /// <summary>Says what other users can write among the plugin's folder and files, or null when nothing.</summary>
+    private static string? WritableByOthers(string path)
+    {
+        const UnixFileMode OthersWrite = UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
+        try
+        {
+            // Follows a symbolic link to what it names, which is what gets loaded.
+            var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+            var mode = File.GetUnixFileMode(target);
+            if ((mode & OthersWrite) == 0)
+            {
+                return null;
+            }
+
+            var who = (mode & UnixFileMode.OtherWrite) != 0 ? "every user" : "its group";
+            return $"{target} can be written by {who} (mode {Convert.ToString((int)mode, 8)})";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

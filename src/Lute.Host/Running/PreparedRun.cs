@@ -46,4 +46,7 @@ internal sealed record PreparedRun
     public required IReadOnlyList<PreparedTasklet> After { get; init; }
 
     public required IReadOnlyList<(HookBinding Binding, object Component, PluginSettings Settings)> Hooks { get; init; }
+
+    /// <summary>Hides the secrets of the task's environment in what is logged or recorded.</summary>
+    public required Environment.SecretRedactor Redactor { get; init; }
 }

@@ -127,9 +127,9 @@ public sealed partial class TaskRunner
                     StartedAt = startedAt,
                     Host = System.Environment.MachineName,
                     RunnerPid = System.Environment.ProcessId,
-                    Command = JsonSerializer.Serialize(prepared.Command.ToList(), HostJson.Default.ListString),
-                    Parameters = JsonSerializer.Serialize(new SortedDictionary<string, string>(prepared.Parameters.ToDictionary(), StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringString),
-                    Environment = JsonSerializer.Serialize(environmentChanges, typeof(SortedDictionary<string, string>), HostJson.Default),
+                    Command = JsonSerializer.Serialize(prepared.Command.Select(prepared.Redactor.Redact).ToList(), HostJson.Default.ListString),
+                    Parameters = JsonSerializer.Serialize(new SortedDictionary<string, string>(prepared.Parameters.ToDictionary(p => p.Key, p => prepared.Redactor.Redact(p.Value)), StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringString),
+                    Environment = JsonSerializer.Serialize(prepared.Redactor.Redact(environmentChanges), typeof(SortedDictionary<string, string>), HostJson.Default),
                     WorkDirectory = prepared.WorkingDirectory,
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -191,7 +191,7 @@ public sealed partial class TaskRunner
         });
 
         await bus.PublishAsync(new RunStartedEvent(startedAt, run), CancellationToken.None).ConfigureAwait(false);
-        LogStarting(logger, run.RunId, run.TaskName, run.Executor, string.Join(' ', prepared.Command));
+        LogStarting(logger, run.RunId, run.TaskName, run.Executor, prepared.Redactor.Redact(string.Join(' ', prepared.Command)));
 
         var sessions = new List<ICommunicatorSession>();
         IExecution? execution = null;
@@ -237,8 +237,8 @@ public sealed partial class TaskRunner
                 }
                 else
                 {
-                    // The token opens the runner's port: it goes to the task only, never to the store or a log.
-                    environmentChanges[key] = key == ProtocolConstants.TokenVariable && value is not null ? ProtocolConstants.Redacted : value;
+                    // The token (LUTE_TOKEN opens the runner's port) is masked with every secret when recorded.
+                    environmentChanges[key] = value;
                 }
             }
 
@@ -285,7 +285,7 @@ public sealed partial class TaskRunner
                                 JsonSerializer.Serialize(details, HostJson.Default.DictionaryStringString),
                                 JsonSerializer.Serialize(sessions.Select(s => s.Description).ToList(), HostJson.Default.ListString),
                                 log.Path,
-                                JsonSerializer.Serialize(environmentChanges, typeof(SortedDictionary<string, string>), HostJson.Default)),
+                                JsonSerializer.Serialize(prepared.Redactor.Redact(environmentChanges), typeof(SortedDictionary<string, string>), HostJson.Default)),
                             CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
                     }
                     catch (StoreException e)

@@ -43,7 +43,8 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         var baseEnvironment = TaskEnvironment.Current();
         var renderer = Renderer(file, task, executorName, baseEnvironment);
         var parameters = renderer.RenderParameters();
-        var command = task.Command.Select(renderer.Render).ToList();
+        // Values go into a program's arguments as they are; into a shell script only quoted (no shell otherwise).
+        var command = task.Command.Select((text, i) => task.Shell && i == task.Command.Count - 1 ? renderer.RenderShell(text) : renderer.Render(text)).ToList();
         var folder = Path.GetDirectoryName(file.Path)!;
         var workText = task.WorkingDirectory ?? file.Header.WorkDirectory;
         var workingDirectory = workText is null ? folder : Path.GetFullPath(renderer.Render(workText), folder);
@@ -74,6 +75,8 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
             Before = before,
             After = after,
             Hooks = hooks,
+            // The runner's token is always a secret, whatever the patterns.
+            Redactor = new SecretRedactor([.. config.SecretVariables, ProtocolConstants.TokenVariable], baseEnvironment, environment),
         };
     }
 

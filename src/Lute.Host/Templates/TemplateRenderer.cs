@@ -50,7 +50,21 @@ public sealed class TemplateRenderer
     /// <summary>Renders one text.</summary>
     /// <param name="text">The text and its place.</param>
     /// <exception cref="ConfigurationException">A reference is unknown, malformed or part of a cycle.</exception>
-    public string Render(TemplateText text)
+    public string Render(TemplateText text) => Render(text, quote: null);
+
+    /// <summary>Renders a shell script: every value put in place is quoted for the shell, so that it stays one word.</summary>
+    /// <param name="script">The script and its place.</param>
+    /// <exception cref="ConfigurationException">A reference is unknown, malformed or part of a cycle.</exception>
+    public string RenderShell(TemplateText script) => Render(script, ShellQuote);
+
+    /// <summary>Quotes <paramref name="value"/> for a POSIX shell: single quotes, with each single quote written as '\''.</summary>
+    public static string ShellQuote(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+
+    private string Render(TemplateText text, Func<string, string>? quote)
     {
         var source = text.Text;
         var start = source.IndexOf("{{", StringComparison.Ordinal);
@@ -70,7 +84,10 @@ public sealed class TemplateRenderer
                 throw new ConfigurationException(text.Location, $"'{{{{' without a closing '}}}}' in '{source}'");
             }
 
-            builder.Append(Resolve(source[(start + 2)..end].Trim(), text));
+            var name = source[(start + 2)..end].Trim();
+            var value = Resolve(name, text);
+            // A literal ({{ '{{' }}) is part of the script itself; only values are quoted.
+            builder.Append(quote is null || IsLiteral(name) ? value : quote(value));
             position = end + 2;
             start = source.IndexOf("{{", position, StringComparison.Ordinal);
         }
@@ -79,9 +96,11 @@ public sealed class TemplateRenderer
         return builder.ToString();
     }
 
+    private static bool IsLiteral(string name) => name.Length >= 2 && name[0] == '\'' && name[^1] == '\'';
+
     private string Resolve(string name, TemplateText text)
     {
-        if (name.Length >= 2 && name[0] == '\'' && name[^1] == '\'')
+        if (IsLiteral(name))
         {
             return name[1..^1];
         }
