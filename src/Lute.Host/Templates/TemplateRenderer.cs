@@ -67,7 +67,7 @@ public sealed class TemplateRenderer
             var end = source.IndexOf("}}", start + 2, StringComparison.Ordinal);
             if (end < 0)
             {
-                throw new ConfigurationException(text.Location, $"'{{{{' without a closing '}}}}' in '{source}'");
+                throw new ConfigurationException(text.Location, $"'{{{{' without a closing '}}}}' in '{source}'", "close the reference with '}}', or write {{ '{{' }} for a literal '{{'");
             }
 
             builder.Append(Resolve(source[(start + 2)..end].Trim(), text));
@@ -88,7 +88,7 @@ public sealed class TemplateRenderer
 
         if (name.Length == 0)
         {
-            throw new ConfigurationException(text.Location, $"an empty reference '{{{{ }}}}' in '{text.Text}'");
+            throw new ConfigurationException(text.Location, $"an empty reference '{{{{ }}}}' in '{text.Text}'", "name a parameter, header.NAME, lute.NAME or $VAR between the braces");
         }
 
         if (name[0] == '$')
@@ -96,7 +96,8 @@ public sealed class TemplateRenderer
             var variable = name[1..];
             return _environment.TryGetValue(variable, out var value)
                 ? value
-                : throw new ConfigurationException(text.Location, $"environment variable '{variable}' in '{{{{ {name} }}}}' is not set");
+                : throw new ConfigurationException(
+                    text.Location, $"environment variable '{variable}' in '{{{{ {name} }}}}' is not set", $"set {variable} before running lute, or use a parameter instead");
         }
 
         if (name.StartsWith("header.", StringComparison.Ordinal))
@@ -109,7 +110,7 @@ public sealed class TemplateRenderer
             var key = name["lute.".Length..];
             return _builtins.TryGetValue(key, out var value)
                 ? value
-                : throw new ConfigurationException(text.Location, $"unknown name '{name}'; lute.* names are: {Known(_builtins.Keys, "lute.")}");
+                : throw new ConfigurationException(text.Location, $"unknown name '{name}'", $"write one of: {Known(_builtins.Keys, "lute.")}");
         }
 
         if (_parameters.ContainsKey(name))
@@ -119,7 +120,8 @@ public sealed class TemplateRenderer
 
         throw new ConfigurationException(
             text.Location,
-            $"unknown name '{name}' in '{text.Text}'; define it under 'parameters', or use header.NAME, lute.NAME or $VAR. Parameters are: {Known(_parameters.Keys, string.Empty)}");
+            $"unknown name '{name}' in '{text.Text}'. Parameters are: {Known(_parameters.Keys, string.Empty)}",
+            "define it under 'parameters', or use header.NAME, lute.NAME or $VAR");
     }
 
     private string Header(string key, TemplateText text)
@@ -131,7 +133,8 @@ public sealed class TemplateRenderer
 
         if (!_header.TryGetValue(key, out var value))
         {
-            throw new ConfigurationException(text.Location, $"unknown name 'header.{key}'; the header has: {Known(_header.Keys, "header.")}");
+            throw new ConfigurationException(
+                text.Location, $"unknown name 'header.{key}'", $"add '{key}' to the header, or use one of: {Known(_header.Keys, "header.")}");
         }
 
         return _renderedHeader[key] = Enter("header." + key, value, text.Location);
@@ -151,7 +154,11 @@ public sealed class TemplateRenderer
     {
         if (_stack.Contains(name))
         {
-            throw new ConfigurationException(from, $"the references form a cycle: {string.Join(" -> ", _stack.Append(name))}");
+            var cycle = _stack.Skip(_stack.IndexOf(name)).ToList();
+            throw new ConfigurationException(
+                from,
+                $"the references form a cycle: {string.Join(" -> ", _stack.Append(name))}",
+                $"give one of {string.Join(", ", cycle.Select(n => $"'{n}'"))} a value that does not refer back to the others");
         }
 
         _stack.Add(name);
