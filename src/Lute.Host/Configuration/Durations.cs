@@ -5,6 +5,9 @@ namespace Lute.Host.Configuration;
 /// <summary>Durations as users write them: <c>500ms</c>, <c>30s</c>, <c>10m</c>, <c>2h</c>, <c>1d</c>, or plain seconds.</summary>
 internal static class Durations
 {
+    /// <summary>The longest duration a file may give (a longer one is a typo, and overflows timers).</summary>
+    public const int MaximumDays = 365;
+
     public static bool TryParse(string text, out TimeSpan value)
     {
         value = default;
@@ -25,7 +28,7 @@ internal static class Durations
             "d" => amount * 86400,
             _ => null,
         };
-        if (seconds is null || seconds > TimeSpan.FromDays(365).TotalSeconds)
+        if (seconds is null || seconds > TimeSpan.FromDays(MaximumDays).TotalSeconds)
         {
             return false;
         }

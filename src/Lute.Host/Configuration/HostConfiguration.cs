@@ -14,6 +14,9 @@ public sealed record HostConfiguration
     /// <summary>The executor of tasks that name none.</summary>
     public string DefaultExecutor { get; init; } = "local";
 
+    /// <summary>Where plugins.yaml names the default executor, or null when it does not.</summary>
+    public SourceLocation? DefaultExecutorLocation { get; init; }
+
     /// <summary>The SQLite result store.</summary>
     public required string StorePath { get; init; }
 

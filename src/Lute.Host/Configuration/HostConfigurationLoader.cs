@@ -12,6 +12,9 @@ public static class HostConfigurationLoader
     private static readonly string[] Keys =
         ["directory", "default_executor", "store", "logs", "plugins", "hooks", "console_task_output", "drain_timeout", "max_message_bytes", "secret_variables", "plugin_permissions"];
 
+    /// <summary>The largest <c>max_message_bytes</c>: a frame is held whole in memory while it is read.</summary>
+    public const int MaxMessageBytesLimit = 64 * 1024 * 1024;
+
     private static readonly string[] PluginKeys = ["name", "sha256", "enabled", "settings"];
     private static readonly string[] HookKeys = ["use", "on", "tasks", "timeout", "critical", "settings"];
 
@@ -81,7 +84,7 @@ public static class HostConfigurationLoader
                     config = config with { PluginDirectory = Resolve(folder, yaml.Scalar(value, field)) };
                     break;
                 case "default_executor":
-                    config = config with { DefaultExecutor = yaml.Scalar(value, field) };
+                    config = config with { DefaultExecutor = yaml.Scalar(value, field), DefaultExecutorLocation = yaml.At(value) };
                     break;
                 case "store":
                     config = config with { StorePath = ReadStore(yaml, value, folder) };
@@ -112,12 +115,12 @@ public static class HostConfigurationLoader
                         {
                             "warn" => false,
                             "refuse" => true,
-                            var other => throw yaml.Error(value, $"{field} must be warn or refuse, not '{other}'"),
+                            var other => throw yaml.Error(value, $"{field} must be warn or refuse, not '{other}'", "write plugin_permissions: warn (the default) or plugin_permissions: refuse"),
                         },
                     };
                     break;
                 default:
-                    config = config with { MaxMessageBytes = yaml.PositiveInt(value, field) };
+                    config = config with { MaxMessageBytes = yaml.PositiveInt(value, field, MaxMessageBytesLimit, "1048576 (1 MiB, the default)") };
                     break;
             }
         }
@@ -137,7 +140,7 @@ public static class HostConfigurationLoader
         {
             if (pattern.Length == 0 || pattern.Trim('*').Length == 0)
             {
-                throw yaml.Error(node, $"{field}: '{pattern}' would match every variable; write a name or a part of one, such as *TOKEN*");
+                throw yaml.Error(node, $"{field}: '{pattern}' would match every variable", "write a name or a part of one between stars, such as *TOKEN*");
             }
 
             patterns.Add(pattern);
@@ -159,7 +162,7 @@ public static class HostConfigurationLoader
             path = yaml.Scalar(v, $"'store' '{key}'");
         }
 
-        return path is null ? throw yaml.Error(value, "'store' needs a 'path'") : Resolve(folder, path);
+        return path is null ? throw yaml.Error(value, "'store' needs a 'path'", "write store: PATH, or store: { path: PATH }") : Resolve(folder, path);
     }
 
     private static List<PluginEntry> ReadPlugins(YamlNodes yaml, YamlNode node)
@@ -187,7 +190,7 @@ public static class HostConfigurationLoader
                         sha = yaml.Scalar(value, "a plugin's 'sha256'").Trim().ToLowerInvariant();
                         if (sha.Length != 64 || !sha.All(char.IsAsciiHexDigit))
                         {
-                            throw yaml.Error(value, "'sha256' must be 64 hexadecimal digits (the output of sha256sum on the plugin's main .dll)");
+                            throw yaml.Error(value, $"'sha256' must be 64 hexadecimal digits, not '{sha}'", "write the output of sha256sum on the plugin's main .dll");
                         }
 
                         break;
@@ -202,7 +205,7 @@ public static class HostConfigurationLoader
 
             if (string.IsNullOrWhiteSpace(name))
             {
-                throw yaml.Error(item, "a plugin entry needs a 'name' (the plugin's folder name)");
+                throw yaml.Error(item, "a plugin entry has no 'name'", "add 'name: FOLDER', the plugin's folder name (see 'lute plugins')");
             }
 
             list.Add(new PluginEntry(name, sha, enabled, new PluginSettings(settings), yaml.At(item)));
@@ -238,7 +241,7 @@ public static class HostConfigurationLoader
                         {
                             if (!HookEvents.All.Contains(name))
                             {
-                                throw yaml.Error(at, $"unknown event '{name}'; events are: {string.Join(", ", HookEvents.All)}");
+                                throw yaml.Error(at, $"unknown event '{name}'", $"write one of the events: {string.Join(", ", HookEvents.All)}");
                             }
 
                             on.Add(name);
@@ -262,7 +265,7 @@ public static class HostConfigurationLoader
 
             if (string.IsNullOrWhiteSpace(use))
             {
-                throw yaml.Error(item, "a hook entry needs 'use: HOOK-NAME' (see 'lute plugins' for the names)");
+                throw yaml.Error(item, "a hook entry has no 'use'", "add 'use: HOOK-NAME' (see 'lute plugins' for the names)");
             }
 
             list.Add(binding with { Use = use, On = on ?? new HashSet<string> { HookEvents.Any } });

@@ -24,6 +24,6 @@ internal static class Signals
         var name = text.StartsWith("SIG", StringComparison.OrdinalIgnoreCase) ? text[3..] : text;
         return Names.TryGetValue(name, out var signal)
             ? signal
-            : throw yaml.Error(node, $"{what} must be one of {string.Join(", ", Names.Keys.Select(k => "SIG" + k))}, not '{text}'");
+            : throw yaml.Error(node, $"{what} must be a signal name, not '{text}'", $"write one of {string.Join(", ", Names.Keys.Select(k => "SIG" + k))}");
     }
 }

@@ -55,6 +55,9 @@ public sealed record TaskDefinition
     /// <summary>The executor's name, or null for the configured default.</summary>
     public string? Executor { get; init; }
 
+    /// <summary>Where the executor is named, or null when the task does not name one.</summary>
+    public SourceLocation? ExecutorLocation { get; init; }
+
     /// <summary>The program and its arguments (for a <see cref="Shell"/> task: the shell, <c>-c</c> and the script).</summary>
     public required IReadOnlyList<TemplateText> Command { get; init; }
 

@@ -33,7 +33,8 @@ public static class TaskFileLoader
         var (yaml, root) = YamlNodes.Load(path, text);
         if (root is null || yaml.IsNull(root))
         {
-            throw new ConfigurationException(new SourceLocation(path, 1, 1), "the task file is empty; it needs a 'tasks:' map");
+            throw new ConfigurationException(
+                new SourceLocation(path, 1, 1), "the task file is empty", "write a 'tasks:' map of task names to definitions, e.g. tasks: { Hello: { command: [echo, hello] } }");
         }
 
         var map = yaml.Mapping(root, "a task file");
@@ -53,7 +54,7 @@ public static class TaskFileLoader
 
         if (tasks is null || tasks.Count == 0)
         {
-            throw yaml.Error(root, "the task file defines no task; add a 'tasks:' map of task names to definitions");
+            throw yaml.Error(root, "the task file defines no task", "add a 'tasks:' map of task names to definitions, e.g. tasks: { Hello: { command: [echo, hello] } }");
         }
 
         return new TaskFile(Path.GetFullPath(path), header, tasks);
@@ -92,7 +93,7 @@ public static class TaskFileLoader
         {
             if (string.IsNullOrWhiteSpace(name))
             {
-                throw yaml.Error(keyNode, "a task needs a name");
+                throw yaml.Error(keyNode, "a task needs a name", "write a name before the task's ':', e.g. Hello:");
             }
 
             tasks.Add(ReadTask(yaml, name, keyNode, value));
@@ -113,17 +114,17 @@ public static class TaskFileLoader
             switch (key)
             {
                 case "executor":
-                    task = task with { Executor = yaml.Scalar(value, field) };
+                    task = task with { Executor = yaml.Scalar(value, field), ExecutorLocation = yaml.At(value) };
                     break;
                 case "command":
                     if (value is YamlScalarNode)
                     {
-                        throw yaml.Error(value, $"{field} must be a list: the program, then one item per argument, e.g. [python3, task.py, --run, \"{{{{ header.run }}}}\"]");
+                        throw yaml.Error(value, $"{field} must be a list, not a single value", "write the program, then one item per argument, e.g. [python3, task.py, --run, \"{{ header.run }}\"]");
                     }
 
                     if (command is not null)
                     {
-                        throw yaml.Error(value, $"{what} has both 'command' and 'shell'; keep one ('command' runs a program with no shell, 'shell' a script through /bin/sh)");
+                        throw yaml.Error(value, $"{what} has both 'command' and 'shell'", "keep one: 'command' runs a program with no shell, 'shell' a script through /bin/sh");
                     }
 
                     command = Texts(yaml, value, field);
@@ -131,7 +132,7 @@ public static class TaskFileLoader
                 case "shell":
                     if (command is not null)
                     {
-                        throw yaml.Error(value, $"{what} has both 'command' and 'shell'; keep one ('command' runs a program with no shell, 'shell' a script through /bin/sh)");
+                        throw yaml.Error(value, $"{what} has both 'command' and 'shell'", "keep one: 'command' runs a program with no shell, 'shell' a script through /bin/sh");
                     }
 
                     var script = Text(yaml, value, field);
@@ -164,6 +165,14 @@ public static class TaskFileLoader
                     break;
                 case "resources":
                     task = task with { Resources = TextPairs(yaml, value, field) };
+                    foreach (var (resource, text) in task.Resources)
+                    {
+                        if (!text.Text.Contains("{{", StringComparison.Ordinal))
+                        {
+                            ResourceValues.Check(resource, text);
+                        }
+                    }
+
                     break;
                 case "tasklets":
                     task = ReadTasklets(yaml, value, what, task);
@@ -179,7 +188,12 @@ public static class TaskFileLoader
 
         if (command is null || command.Count == 0)
         {
-            throw yaml.Error(keyNode, $"{what} has no 'command'; give the program and its arguments as a list (or a script as 'shell')");
+            throw yaml.Error(keyNode, $"{what} has no 'command'", "add 'command:' with the program and its arguments as a list, e.g. command: [python3, task.py] (or 'shell:' with a script)");
+        }
+
+        if (string.IsNullOrWhiteSpace(command[0].Text))
+        {
+            throw new ConfigurationException(command[0].Location, $"the program of {what} is empty", "name the program first in 'command', e.g. [python3, task.py]");
         }
 
         return task with { Command = command };
@@ -190,7 +204,7 @@ public static class TaskFileLoader
         {
             "closed" => StandardInputMode.Closed,
             "inherit" => StandardInputMode.Inherit,
-            var other => throw yaml.Error(value, $"{field} must be 'closed' or 'inherit', not '{other}'"),
+            var other => throw yaml.Error(value, $"{field} must be 'closed' or 'inherit', not '{other}'", "write closed (the default) or inherit"),
         };
 
     private static EnvironmentSpec ReadEnvironment(YamlNodes yaml, YamlNode node, string what)
@@ -271,7 +285,7 @@ public static class TaskFileLoader
                         {
                             "continue" => TaskletFailurePolicy.Continue,
                             "fail" => TaskletFailurePolicy.Fail,
-                            var other => throw yaml.Error(value, $"{field} must be 'continue' or 'fail', not '{other}'"),
+                            var other => throw yaml.Error(value, $"{field} must be 'continue' or 'fail', not '{other}'", "write continue or fail"),
                         },
                     };
                     break;
@@ -286,12 +300,12 @@ public static class TaskFileLoader
 
         if ((use is null) == !hasCommand)
         {
-            throw yaml.Error(node, $"{what} needs either 'command: [program, args...]' or 'use: TASKLET' (with optional 'args'), not both or neither");
+            throw yaml.Error(node, $"{what} has {(use is null ? "neither 'command' nor 'use'" : "both 'command' and 'use'")}", "give either 'command: [program, args...]' or 'use: TASKLET' (with optional 'args')");
         }
 
         if (use is null && arguments.Count == 0)
         {
-            throw yaml.Error(node, $"{what} has an empty command");
+            throw yaml.Error(node, $"{what} has an empty command", "name the program first, e.g. command: [test, -s, out.h5]");
         }
 
         name ??= use ?? Path.GetFileName(arguments[0].Text);

@@ -10,6 +10,12 @@ namespace Lute.Host.Configuration;
 /// </summary>
 internal sealed class YamlNodes(string file)
 {
+    /// <summary>How deep plugin and hook settings may nest.</summary>
+    public const int MaxSettingsDepth = 32;
+
+    /// <summary>How many values one settings block may hold.</summary>
+    public const int MaxSettings = 10_000;
+
     public string File { get; } = file;
 
     /// <summary>Reads a configuration file's text; a file that cannot be read is an <see cref="InputException"/>.</summary>
@@ -36,17 +42,17 @@ internal sealed class YamlNodes(string file)
         catch (YamlException e)
         {
             var inner = e.InnerException as YamlException;
-            var mark = inner?.Start ?? e.Start;
-            var message = inner?.Message ?? e.Message;
+            var error = inner ?? e;
+            var message = Clean(error.Message).TrimEnd('.');
+            var (line, column) = YamlErrors.Place(error, message, text);
             throw new ConfigurationException(
-                new SourceLocation(file, mark.Line, mark.Column),
-                $"not valid YAML: {Clean(message)}", e);
+                new SourceLocation(file, line, column), $"not valid YAML: {message}", YamlErrors.Fix(message), e);
         }
 
         if (stream.Documents.Count > 1)
         {
             var second = stream.Documents[1].RootNode;
-            throw reader.Error(second, "the file holds more than one YAML document; keep one");
+            throw reader.Error(second, "the file holds more than one YAML document", "keep one: remove the '---' line and what follows it");
         }
 
         return (reader, stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode);
@@ -54,13 +60,15 @@ internal sealed class YamlNodes(string file)
 
     public SourceLocation At(YamlNode node) => new(File, node.Start.Line, node.Start.Column);
 
-    public ConfigurationException Error(YamlNode node, string problem) => new(At(node), problem);
+    public ConfigurationException Error(YamlNode node, string problem, string fix) => new(At(node), problem, fix);
 
     public YamlMappingNode Mapping(YamlNode node, string what) =>
-        node as YamlMappingNode ?? throw Error(node, $"{what} must be a map of keys to values, not {Describe(node)}");
+        node as YamlMappingNode ?? throw Error(
+            node, $"{what} must be a map of keys to values, not {Describe(node)}", "write 'KEY: VALUE' lines indented under it, or { KEY: VALUE, ... }");
 
     public YamlSequenceNode Sequence(YamlNode node, string what) =>
-        node as YamlSequenceNode ?? throw Error(node, $"{what} must be a list, not {Describe(node)}");
+        node as YamlSequenceNode ?? throw Error(
+            node, $"{what} must be a list, not {Describe(node)}", "write [a, b] or one '- item' line per item, indented under it");
 
     public string Scalar(YamlNode node, string what)
     {
@@ -69,7 +77,10 @@ internal sealed class YamlNodes(string file)
             return scalar.Value ?? string.Empty;
         }
 
-        throw Error(node, $"{what} must be a single value, not {Describe(node)}");
+        var fix = node is YamlMappingNode { Children.Count: 1 } map && map.Children.Keys.First() is YamlMappingNode
+            ? "quote a value that holds a {{ }} reference, e.g. \"{{ name }}\" (unquoted, YAML reads braces as a map)"
+            : "write one value (quote it if it starts with '[', '{', '-', '*' or '&')";
+        throw Error(node, $"{what} must be a single value, not {Describe(node)}", fix);
     }
 
     public bool IsNull(YamlNode node) =>
@@ -82,19 +93,19 @@ internal sealed class YamlNodes(string file)
         {
             "true" or "yes" or "on" => true,
             "false" or "no" or "off" => false,
-            _ => throw Error(node, $"{what} must be true or false, not '{text}'"),
+            _ => throw Error(node, $"{what} must be true or false, not '{text}'", "write true or false"),
         };
     }
 
-    public int PositiveInt(YamlNode node, string what)
+    public int PositiveInt(YamlNode node, string what, int maximum, string example)
     {
         var text = Scalar(node, what);
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0)
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= maximum)
         {
             return value;
         }
 
-        throw Error(node, $"{what} must be a whole number above 0, not '{text}'");
+        throw Error(node, $"{what} must be a whole number from 1 to {maximum}, not '{text}'", $"write a whole number such as {example}");
     }
 
     public TimeSpan Duration(YamlNode node, string what)
@@ -102,7 +113,10 @@ internal sealed class YamlNodes(string file)
         var text = Scalar(node, what);
         return Durations.TryParse(text, out var value)
             ? value
-            : throw Error(node, $"{what} must be a positive duration such as 30s, 10m, 2h or 500ms, not '{text}'");
+            : throw Error(
+                node,
+                $"{what} must be a duration above 0 and at most {Durations.MaximumDays} days, not '{text}'",
+                "write a number and a unit, such as 500ms, 30s, 10m, 2h or 1d");
     }
 
     /// <summary>The entries of a map, each key as text with its node; unknown keys are an error listing the valid ones.</summary>
@@ -114,7 +128,11 @@ internal sealed class YamlNodes(string file)
             var key = Scalar(keyNode, $"a key of {what}");
             if (allowed is not null && !allowed.Contains(key))
             {
-                throw Error(keyNode, $"unknown key '{key}' in {what}; valid keys: {string.Join(", ", allowed)}");
+                var closest = allowed.MinBy(k => EditDistance(k, key))!;
+                var fix = EditDistance(closest, key) <= Math.Max(2, key.Length / 3)
+                    ? $"write '{closest}' (valid keys: {string.Join(", ", allowed)})"
+                    : $"remove it or use one of the valid keys: {string.Join(", ", allowed)}";
+                throw Error(keyNode, $"unknown key '{key}' in {what}", fix);
             }
 
             yield return (key, keyNode, value);
@@ -160,23 +178,34 @@ internal sealed class YamlNodes(string file)
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (!IsNull(node))
         {
-            Flatten(node, prefix: null, what, result);
+            Flatten(node, prefix: null, depth: 0, what, result);
         }
 
         return result;
     }
 
-    private void Flatten(YamlNode node, string? prefix, string what, Dictionary<string, string> into)
+    private void Flatten(YamlNode node, string? prefix, int depth, string what, Dictionary<string, string> into)
     {
+        if (depth > MaxSettingsDepth)
+        {
+            // An alias inside its own anchor (a: &x [*x]) makes a value that never ends.
+            throw Error(node, $"{what} nest deeper than {MaxSettingsDepth} levels", "remove the alias (*NAME) that refers back into its own anchor (&NAME), or flatten the settings");
+        }
+
+        if (into.Count >= MaxSettings)
+        {
+            throw Error(node, $"{what} hold more than {MaxSettings} values", "list fewer values, or do not repeat large anchors (&NAME) through aliases (*NAME)");
+        }
+
         switch (node)
         {
             case YamlScalarNode scalar:
-                into[prefix ?? throw Error(node, $"{what} must be a map")] = scalar.Value ?? string.Empty;
+                into[prefix ?? throw Error(node, $"{what} must be a map, not a single value", "write 'KEY: VALUE' lines indented under it, or { KEY: VALUE, ... }")] = scalar.Value ?? string.Empty;
                 break;
             case YamlMappingNode map:
                 foreach (var (key, _, value) in Entries(map, what))
                 {
-                    Flatten(value, prefix is null ? key : $"{prefix}:{key}", what, into);
+                    Flatten(value, prefix is null ? key : $"{prefix}:{key}", depth + 1, what, into);
                 }
 
                 break;
@@ -184,12 +213,12 @@ internal sealed class YamlNodes(string file)
                 for (var i = 0; i < list.Children.Count; i++)
                 {
                     var index = i.ToString(CultureInfo.InvariantCulture);
-                    Flatten(list.Children[i], prefix is null ? index : $"{prefix}:{index}", what, into);
+                    Flatten(list.Children[i], prefix is null ? index : $"{prefix}:{index}", depth + 1, what, into);
                 }
 
                 break;
             default:
-                throw Error(node, $"{what} holds a value of an unsupported kind");
+                throw Error(node, $"{what} holds a value of an unsupported kind", "write a single value, a map or a list");
         }
     }
 
@@ -200,6 +229,31 @@ internal sealed class YamlNodes(string file)
         YamlMappingNode => "a map",
         _ => "an alias",
     };
+
+    /// <summary>The number of single-character edits that turn one text into the other (to suggest a key).</summary>
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
 
     private static string Clean(string message)
     {

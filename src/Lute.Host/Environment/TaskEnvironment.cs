@@ -73,7 +73,7 @@ public static class TaskEnvironment
     {
         if (!File.Exists(script))
         {
-            throw new ConfigurationException(location, $"the environment script '{script}' does not exist");
+            throw new ConfigurationException(location, $"the environment script '{script}' does not exist", "give the path of an existing script, e.g. \"{{ lute.task_dir }}/setup.sh\"");
         }
 
         var start = new ProcessStartInfo("bash")
@@ -110,13 +110,15 @@ public static class TaskEnvironment
         {
             process.Kill(entireProcessTree: true);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new ConfigurationException(location, $"sourcing '{script}' took more than a minute");
+            throw new ConfigurationException(location, $"sourcing '{script}' took more than a minute", "source a script that sets variables and returns; start long work in the task instead");
         }
 
         if (process.ExitCode != 0)
         {
             throw new ConfigurationException(
-                location, $"sourcing '{script}' failed with exit code {process.ExitCode}: {(await stderr.ConfigureAwait(false)).Trim()}");
+                location,
+                $"sourcing '{script}' failed with exit code {process.ExitCode}: {(await stderr.ConfigureAwait(false)).Trim()}",
+                "make the script succeed when sourced by bash (test it with: bash -c '. SCRIPT')");
         }
 
         var result = ParseNulSeparated(await stdout.ConfigureAwait(false));

@@ -274,13 +274,19 @@ public sealed partial class PluginHost : IDisposable
         {
             var what = kind.ToString().ToLowerInvariant();
             var failed = Plugins.Where(p => p.Error is not null).Select(p => $"{p.Name} ({p.Error})").ToList();
-            var message = $"no {what} named '{name}'. Available {what}s: {string.Join(", ", Names(kind).DefaultIfEmpty("(none)"))}.";
-            if (failed.Count > 0)
+            var available = Names(kind).ToList();
+            var message = $"no {what} named '{name}'. Available {what}s: {string.Join(", ", available.DefaultIfEmpty("(none)"))}.";
+            var failedPlugins = failed.Count > 0 ? string.Join("; ", failed) : null;
+            if (failedPlugins is not null)
             {
-                message += $" Plugins that failed to load: {string.Join("; ", failed)}.";
+                message += $" Plugins that failed to load: {failedPlugins}.";
             }
 
-            throw new PluginException(message + " Run 'lute plugins' to see what is installed.");
+            throw new PluginException(message + " Run 'lute plugins' to see what is installed.")
+            {
+                Available = available,
+                FailedPlugins = failedPlugins,
+            };
         }
 
         try

@@ -209,8 +209,22 @@ internal sealed partial class ProtocolConnection(
 
     private static string Preview(ReadOnlySequence<byte> frame)
     {
+        // Control characters (a lone \r, escape sequences) are shown escaped: a frame cannot forge or hide log lines.
         var text = Utf8.GetString(frame.Slice(0, Math.Min(frame.Length, 80)));
-        return frame.Length > 80 ? text + "..." : text;
+        var builder = new StringBuilder(text.Length + 3);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return frame.Length > 80 ? builder.Append("...").ToString() : builder.ToString();
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Dropped a malformed message on connection {Connection}: {Error}; it began: {Preview}")]

@@ -22,12 +22,22 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         var file = request.File;
         var task = file.Find(request.TaskName);
         var executorName = task.Executor ?? config.DefaultExecutor;
-        var (executor, executorSettings, executorInfo) = plugins.Create<IExecutor>(ComponentKind.Executor, executorName);
-        var settingsOwner = $"executor '{executorName}' (settings of plugin {executorInfo.Plugin}{(config.Find(executorInfo.Plugin) is { } entry ? $", {entry.Location}" : string.Empty)})";
+        var (executor, executorSettings, executorInfo) = Create<IExecutor>(
+            ComponentKind.Executor, executorName, task.ExecutorLocation ?? config.DefaultExecutorLocation ?? task.Location);
+        var entry = config.Find(executorInfo.Plugin);
+        var settingsOwner = $"executor '{executorName}' (settings of plugin {executorInfo.Plugin}{(entry is not null ? $", {entry.Location}" : string.Empty)})";
         CommunicatorSettings communication;
         try
         {
             communication = CommunicatorSettings.Parse(executorSettings);
+        }
+        catch (FormatException e) when (entry is not null)
+        {
+            throw new ConfigurationException(
+                entry.Location,
+                $"{e.Message} (settings of plugin {executorInfo.Plugin}, executor '{executorName}')",
+                "write a value the message allows under the plugin's 'settings:', or remove the setting for its default (docs/protocol.md, \"Choosing the transport\")",
+                e);
         }
         catch (FormatException e)
         {
@@ -48,7 +58,7 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         var folder = Path.GetDirectoryName(file.Path)!;
         var workText = task.WorkingDirectory ?? file.Header.WorkDirectory;
         var workingDirectory = workText is null ? folder : Path.GetFullPath(renderer.Render(workText), folder);
-        var resources = task.Resources.ToDictionary(r => r.Key, r => renderer.Render(r.Value), StringComparer.Ordinal);
+        var resources = task.Resources.ToDictionary(r => r.Key, r => Resource(r.Key, r.Value, renderer), StringComparer.Ordinal);
         var result = task.Result is null ? null : renderer.Render(task.Result);
         var before = PrepareTasklets(task.Before, renderer);
         var after = PrepareTasklets(task.After, renderer);
@@ -126,12 +136,44 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         var settings = new PluginSettings(merged);
         try
         {
-            var (component, _, _) = plugins.Create<object>(ComponentKind.Hook, binding.Use, settings);
+            var (component, _, _) = Create<object>(ComponentKind.Hook, binding.Use, binding.Location, settings);
             return (binding, component, settings);
         }
         catch (PluginException e) when (e.InnerException is not null)
         {
-            throw new ConfigurationException(binding.Location, e.Message, e);
+            throw new ConfigurationException(
+                binding.Location, e.Message, "correct the value under this hook's 'settings:' (or its plugin's), as the message says", e);
+        }
+    }
+
+    /// <summary>A resource's value with its references rendered, checked again when it held references.</summary>
+    private static string Resource(string key, TemplateText value, TemplateRenderer renderer)
+    {
+        var rendered = renderer.Render(value);
+        ResourceValues.Check(key, value with { Text = rendered });
+        return rendered;
+    }
+
+    /// <summary>Creates a component; a name no plugin provides is bad input at the place that names it.</summary>
+    private (T Component, PluginSettings Settings, ComponentInfo Info) Create<T>(
+        ComponentKind kind, string name, SourceLocation namedAt, PluginSettings? settings = null)
+        where T : class
+    {
+        try
+        {
+            return plugins.Create<T>(kind, name, settings);
+        }
+        catch (PluginException e) when (e.Available is { } available)
+        {
+            var what = kind.ToString().ToLowerInvariant();
+            var failed = e.FailedPlugins is null ? string.Empty : $" (plugins that failed to load: {e.FailedPlugins})";
+            throw new ConfigurationException(
+                namedAt,
+                $"no {what} named '{name}'{failed}",
+                available.Count == 0
+                    ? $"install a plugin that provides a {what} (see 'lute plugins')"
+                    : $"write one of the available {what}s: {string.Join(", ", available)} (see 'lute plugins')",
+                e);
         }
     }
 
@@ -147,7 +189,7 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
                 continue;
             }
 
-            var (tasklet, settings, _) = plugins.Create<ITasklet>(ComponentKind.Tasklet, spec.Use);
+            var (tasklet, settings, _) = Create<ITasklet>(ComponentKind.Tasklet, spec.Use, spec.Location);
             list.Add(new PreparedTasklet(spec, arguments, tasklet, settings));
         }
 

@@ -52,19 +52,76 @@ public sealed class TemplateRenderer
     /// <exception cref="ConfigurationException">A reference is unknown, malformed or part of a cycle.</exception>
     public string Render(TemplateText text) => Render(text, quote: null);
 
-    /// <summary>Renders a shell script: every value put in place is quoted for the shell, so that it stays one word.</summary>
+    /// <summary>
+    /// Renders a shell script: every value put in place is quoted for the shell where it stands (bare, inside double
+    /// quotes or inside single quotes), so that it stays one word and is never run as code.
+    /// </summary>
     /// <param name="script">The script and its place.</param>
     /// <exception cref="ConfigurationException">A reference is unknown, malformed or part of a cycle.</exception>
     public string RenderShell(TemplateText script) => Render(script, ShellQuote);
 
-    /// <summary>Quotes <paramref name="value"/> for a POSIX shell: single quotes, with each single quote written as '\''.</summary>
+    /// <summary>Quotes <paramref name="value"/> for a POSIX shell, bare: single quotes, each single quote written as '\''.</summary>
     public static string ShellQuote(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         return "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
 
-    private string Render(TemplateText text, Func<string, string>? quote)
+    /// <summary>Quotes <paramref name="value"/> for the place in a shell script that <paramref name="before"/> leads to.</summary>
+    private static string ShellQuote(string value, string before) => QuotingAt(before) switch
+    {
+        // Inside '...': end the quotes around each single quote of the value.
+        '\'' => value.Replace("'", "'\\''", StringComparison.Ordinal),
+        // Inside "...": only \ $ ` and " are special there.
+        '"' => EscapeForDoubleQuotes(value),
+        _ => ShellQuote(value),
+    };
+
+    private static string EscapeForDoubleQuotes(string value)
+    {
+        var escaped = new StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            if (c is '\\' or '$' or '`' or '"')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    /// <summary>The quotes open at the end of <paramref name="script"/>: a single or double quote, or none (a NUL).</summary>
+    private static char QuotingAt(string script)
+    {
+        var open = '\0';
+        for (var i = 0; i < script.Length; i++)
+        {
+            var c = script[i];
+            if (open == '\'')
+            {
+                open = c == '\'' ? '\0' : open;
+            }
+            else if (c == '\\')
+            {
+                i++; // the next character is taken literally, outside single quotes
+            }
+            else if (c == '"')
+            {
+                open = open == '"' ? '\0' : '"';
+            }
+            else if (c == '\'' && open == '\0')
+            {
+                open = '\'';
+            }
+        }
+
+        return open;
+    }
+
+    private string Render(TemplateText text, Func<string, string, string>? quote)
     {
         var source = text.Text;
         var start = source.IndexOf("{{", StringComparison.Ordinal);
@@ -81,13 +138,13 @@ public sealed class TemplateRenderer
             var end = source.IndexOf("}}", start + 2, StringComparison.Ordinal);
             if (end < 0)
             {
-                throw new ConfigurationException(text.Location, $"'{{{{' without a closing '}}}}' in '{source}'");
+                throw new ConfigurationException(text.Location, $"'{{{{' without a closing '}}}}' in '{source}'", "close the reference with '}}', or write {{ '{{' }} for a literal '{{'");
             }
 
             var name = source[(start + 2)..end].Trim();
             var value = Resolve(name, text);
             // A literal ({{ '{{' }}) is part of the script itself; only values are quoted.
-            builder.Append(quote is null || IsLiteral(name) ? value : quote(value));
+            builder.Append(quote is null || IsLiteral(name) ? value : quote(value, builder.ToString()));
             position = end + 2;
             start = source.IndexOf("{{", position, StringComparison.Ordinal);
         }
@@ -107,7 +164,7 @@ public sealed class TemplateRenderer
 
         if (name.Length == 0)
         {
-            throw new ConfigurationException(text.Location, $"an empty reference '{{{{ }}}}' in '{text.Text}'");
+            throw new ConfigurationException(text.Location, $"an empty reference '{{{{ }}}}' in '{text.Text}'", "name a parameter, header.NAME, lute.NAME or $VAR between the braces");
         }
 
         if (name[0] == '$')
@@ -115,7 +172,8 @@ public sealed class TemplateRenderer
             var variable = name[1..];
             return _environment.TryGetValue(variable, out var value)
                 ? value
-                : throw new ConfigurationException(text.Location, $"environment variable '{variable}' in '{{{{ {name} }}}}' is not set");
+                : throw new ConfigurationException(
+                    text.Location, $"environment variable '{variable}' in '{{{{ {name} }}}}' is not set", $"set {variable} before running lute, or use a parameter instead");
         }
 
         if (name.StartsWith("header.", StringComparison.Ordinal))
@@ -128,7 +186,7 @@ public sealed class TemplateRenderer
             var key = name["lute.".Length..];
             return _builtins.TryGetValue(key, out var value)
                 ? value
-                : throw new ConfigurationException(text.Location, $"unknown name '{name}'; lute.* names are: {Known(_builtins.Keys, "lute.")}");
+                : throw new ConfigurationException(text.Location, $"unknown name '{name}'", $"write one of: {Known(_builtins.Keys, "lute.")}");
         }
 
         if (_parameters.ContainsKey(name))
@@ -138,7 +196,8 @@ public sealed class TemplateRenderer
 
         throw new ConfigurationException(
             text.Location,
-            $"unknown name '{name}' in '{text.Text}'; define it under 'parameters', or use header.NAME, lute.NAME or $VAR. Parameters are: {Known(_parameters.Keys, string.Empty)}");
+            $"unknown name '{name}' in '{text.Text}'. Parameters are: {Known(_parameters.Keys, string.Empty)}",
+            "define it under 'parameters', or use header.NAME, lute.NAME or $VAR");
     }
 
     private string Header(string key, TemplateText text)
@@ -150,7 +209,8 @@ public sealed class TemplateRenderer
 
         if (!_header.TryGetValue(key, out var value))
         {
-            throw new ConfigurationException(text.Location, $"unknown name 'header.{key}'; the header has: {Known(_header.Keys, "header.")}");
+            throw new ConfigurationException(
+                text.Location, $"unknown name 'header.{key}'", $"add '{key}' to the header, or use one of: {Known(_header.Keys, "header.")}");
         }
 
         return _renderedHeader[key] = Enter("header." + key, value, text.Location);
@@ -170,7 +230,11 @@ public sealed class TemplateRenderer
     {
         if (_stack.Contains(name))
         {
-            throw new ConfigurationException(from, $"the references form a cycle: {string.Join(" -> ", _stack.Append(name))}");
+            var cycle = _stack.Skip(_stack.IndexOf(name)).ToList();
+            throw new ConfigurationException(
+                from,
+                $"the references form a cycle: {string.Join(" -> ", _stack.Append(name))}",
+                $"give one of {string.Join(", ", cycle.Select(n => $"'{n}'"))} a value that does not refer back to the others");
         }
 
         _stack.Add(name);

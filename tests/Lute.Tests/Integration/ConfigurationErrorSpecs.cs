@@ -40,7 +40,7 @@ public sealed class ConfigurationErrorSpecs
         var (code, process) = await workspace.LuteAsync("run", path);
 
         Assert.True(code == ExitCodes.BadInput, process.Output);
-        Assert.Contains(process.Stderr, l => l.Contains("no executor named 'warp-drive'. Available executors: local.", StringComparison.Ordinal));
+        Assert.Contains(process.Stderr, l => l.Contains($"{path}:3:15: no executor named 'warp-drive'; fix: write one of the available executors: local", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -256,7 +256,10 @@ public sealed partial class TcpCommunicatorSpecs
         var (code, process) = await workspace.LuteAsync("run", path);
 
         Assert.True(code == ExitCodes.BadInput, process.Output);
-        Assert.Contains(process.Stderr, l => l.StartsWith($"lute: error: executor 'local' (settings of plugin Lute.Executors.Local, {workspace.ConfigPath}:5:5): {message}", StringComparison.Ordinal));
+        var error = Assert.Single(process.Stderr, l => l.StartsWith("lute: error: ", StringComparison.Ordinal));
+        Assert.Contains($"{workspace.ConfigPath}:5:5", error, StringComparison.Ordinal);
+        Assert.Contains("Lute.Executors.Local", error, StringComparison.Ordinal);
+        Assert.Contains(message, error, StringComparison.Ordinal);
         Assert.False(File.Exists(workspace.PathOf("launched")));
         Assert.False(File.Exists(workspace.StorePath));
     }

@@ -170,19 +170,19 @@ public sealed class HostConfigurationSpecs
 
     public static TheoryData<string, string, string> BrokenConfigurations => new()
     {
-        { "hooks:\n  - use: h\n    on: [run_start, finished]\n", "3:21", "unknown event 'finished'; events are: *, run_start" },
+        { "hooks:\n  - use: h\n    on: [run_start, finished]\n", "3:21", "unknown event 'finished'; fix: write one of the events: *, run_start" },
         { "hooks:\n  - use: h\n    on: finish\n", "3:9", "unknown event 'finish'" },
-        { "hooks:\n  - on: [done]\n", "2:5", "a hook entry needs 'use: HOOK-NAME'" },
-        { "hooks:\n  - use: h\n    timeout: never\n", "3:14", "a hook's 'timeout' must be a positive duration" },
-        { "hooks:\n  - use: h\n    when: always\n", "3:5", "unknown key 'when' in a hook entry; valid keys: use, on, tasks, timeout, critical, settings" },
+        { "hooks:\n  - on: [done]\n", "2:5", "a hook entry has no 'use'; fix: add 'use: HOOK-NAME'" },
+        { "hooks:\n  - use: h\n    timeout: never\n", "3:14", "a hook's 'timeout' must be a duration above 0" },
+        { "hooks:\n  - use: h\n    when: always\n", "3:5", "unknown key 'when' in a hook entry; fix: remove it or use one of the valid keys: use, on, tasks, timeout, critical, settings" },
         { "plugins:\n  - name: P\n    sha256: abc123\n", "3:13", "'sha256' must be 64 hexadecimal digits" },
         { $"plugins:\n  - name: P\n    sha256: {new string('g', 64)}\n", "3:13", "'sha256' must be 64 hexadecimal digits" },
-        { "plugins:\n  - enabled: false\n", "2:5", "a plugin entry needs a 'name'" },
-        { "plugins:\n  - name: \"  \"\n", "2:5", "a plugin entry needs a 'name'" },
+        { "plugins:\n  - enabled: false\n", "2:5", "a plugin entry has no 'name'" },
+        { "plugins:\n  - name: \"  \"\n", "2:5", "a plugin entry has no 'name'" },
         { "plugins:\n  name: P\n", "2:3", "'plugins' must be a list" },
-        { "stores: x.db\n", "1:1", "unknown key 'stores' in plugins.yaml; valid keys: directory" },
-        { "store:\n  file: x.db\n", "2:3", "unknown key 'file' in 'store'; valid keys: path" },
-        { "max_message_bytes: 0\n", "1:20", "must be a whole number above 0, not '0'" },
+        { "stores: x.db\n", "1:1", "unknown key 'stores' in plugins.yaml; fix: write 'store' (valid keys: directory" },
+        { "store:\n  file: x.db\n", "2:3", "unknown key 'file' in 'store'; fix: remove it or use one of the valid keys: path" },
+        { "max_message_bytes: 0\n", "1:20", "must be a whole number from 1 to 67108864, not '0'" },
         { "console_task_output: sometimes\n", "1:22", "must be true or false" },
         { "directory: [a, b]\n", "1:12", "'directory' must be a single value, not a list" },
     };
