@@ -10,6 +10,7 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
     private readonly CancellationTokenSource _force = new();
     private IExecution? _execution;
     private string? _cancelReason;
+    private int _stoppedByLute;
 
     /// <summary>Fires when the run is to be cancelled.</summary>
     public CancellationToken Cancelled => _cancel.Token;
@@ -27,6 +28,27 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
     public ValueTask ContinueAsync(string reason, CancellationToken cancellationToken = default) =>
         SignalAsync(TaskSignal.Continue, RunStatus.Running, reason, cancellationToken);
 
+    /// <summary>
+    /// The task was seen stopped (or running again) without lute asking: said once, and passed to hooks as a status
+    /// event, so that someone can continue or cancel it (the time limit still runs).
+    /// </summary>
+    public void Observed(bool stopped)
+    {
+        if (Interlocked.Exchange(ref _stoppedByLute, stopped ? 1 : 0) == (stopped ? 1 : 0))
+        {
+            return; // lute's own stop or continue
+        }
+
+        var reason = stopped
+            ? "stopped by a signal lute did not send (SIGSTOP?); 'lute continue' resumes it, 'lute stop' does nothing more, a cancel or the time limit ends it"
+            : "continued by a signal lute did not send";
+        LogSignalled(logger, stopped ? "stopped" : "continued", reason);
+        _ = bus.PublishAsync(new TaskStatusEvent(DateTimeOffset.UtcNow, stopped ? RunStatus.Stopped : RunStatus.Running, reason), CancellationToken.None).AsTask();
+    }
+
+    /// <summary>The runner itself is about to continue the task (to let it act on a cancel): not news for hooks.</summary>
+    public void ContinuingToEnd() => Volatile.Write(ref _stoppedByLute, 0);
+
     private async ValueTask SignalAsync(TaskSignal signal, RunStatus status, string reason, CancellationToken cancellationToken)
     {
         var action = status == RunStatus.Stopped ? "stop" : "continue";
@@ -37,6 +59,7 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
             return;
         }
 
+        Volatile.Write(ref _stoppedByLute, status == RunStatus.Stopped ? 1 : 0);
         await execution.SignalAsync(signal, cancellationToken).ConfigureAwait(false);
         LogSignalled(logger, status == RunStatus.Stopped ? "stopped" : "continued", reason);
         await bus.PublishAsync(new TaskStatusEvent(DateTimeOffset.UtcNow, status, reason), cancellationToken).ConfigureAwait(false);

@@ -301,6 +301,7 @@ public sealed partial class TaskRunner
                     }
 
                     StartupTrace.Mark("task launched");
+                    using var stops = new TaskStopWatcher(execution.ProcessId, control.Observed);
                     (exit, cause) = await SuperviseAsync(execution, prepared, control, logger).ConfigureAwait(false);
                     StartupTrace.Mark("task exited");
                     await EndLeftoversAsync(execution, logger).ConfigureAwait(false);
@@ -417,6 +418,7 @@ public sealed partial class TaskRunner
 
         await SignalQuietlyAsync(execution, prepared.Task.CancelSignal, logger).ConfigureAwait(false);
         // A stopped task cannot act on the graceful signal until it runs again.
+        control.ContinuingToEnd();
         await SignalQuietlyAsync(execution, TaskSignal.Continue, logger).ConfigureAwait(false);
         if (await Task.WhenAny(exit, Task.Delay(prepared.GracePeriod, control.Forced)).ConfigureAwait(false) != exit)
         {

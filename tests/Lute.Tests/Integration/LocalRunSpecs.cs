@@ -50,22 +50,26 @@ public sealed class LocalRunSpecs
         Assert.False(run.LaunchFailed);
     }
 
-    [Fact]
-    public async Task Task_killed_by_a_signal_is_recorded_failed_with_the_signal()
+    [Theory]
+    [InlineData("SEGV", 11)]
+    [InlineData("ABRT", 6)]
+    [InlineData("KILL", 9)]
+    public async Task Task_killed_by_a_signal_is_recorded_failed_with_the_signal(string signal, int number)
     {
         using var workspace = Workspace.Create();
-        var (code, process) = await workspace.RunTaskAsync("""
+        var (code, process) = await workspace.RunTaskAsync($$"""
             tasks:
               Crash:
-                command: [sh, -c, "kill -SEGV $$"]
+                command: [sh, -c, "echo about to die; kill -{{signal}} $$"]
             """);
 
         Assert.True(code == ExitCodes.Failed, process.Output);
         var run = await workspace.LatestRunAsync();
         Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Equal(11, run.Signal);
+        Assert.Equal(number, run.Signal);
         Assert.Null(run.ExitCode);
-        Assert.Contains("SIGSEGV", run.Reason, StringComparison.Ordinal);
+        Assert.Contains("SIG" + signal, run.Reason, StringComparison.Ordinal);
+        Assert.Contains(process.Stderr, l => l.EndsWith("[Crash stdout] about to die", StringComparison.Ordinal));
     }
 
     [Fact]
