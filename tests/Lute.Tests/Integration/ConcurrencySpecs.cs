@@ -8,9 +8,9 @@ namespace Lute.Tests.Integration;
 public sealed class ConcurrencySpecs
 {
     [Fact]
-    public async Task Forty_concurrent_runs_on_one_store_all_complete_and_all_rows_are_written()
+    public async Task Fifty_concurrent_runs_on_one_store_all_complete_and_all_rows_are_written()
     {
-        const int runs = 40;
+        const int runs = 50;
         using var workspace = Workspace.Create();
         var path = workspace.Write("tasks.yaml", """
             tasks:
