@@ -274,4 +274,26 @@ public sealed class TemplateRendererSpecs
         // Assert
         Assert.Equal(text, rendered);
     }
+
+    [Theory]
+    [InlineData("echo {{ v }}", "echo 'a'\\''b $x \"c\" `d`'")]
+    [InlineData("echo \"{{ v }}\"", "echo \"a'b \\$x \\\"c\\\" \\`d\\`\"")]
+    [InlineData("echo '{{ v }}'", "echo 'a'\\''b $x \"c\" `d`'")]
+    [InlineData("echo \\\"{{ v }}", "echo \\\"'a'\\''b $x \"c\" `d`'")]
+    [InlineData("echo \"it's\" {{ v }}", "echo \"it's\" 'a'\\''b $x \"c\" `d`'")]
+    [InlineData("echo {{ '{{' }}", "echo {{")]
+    public void A_shell_script_gets_each_value_quoted_for_where_it_stands(string script, string expected)
+    {
+        var renderer = Renderer([KeyValuePair.Create("v", At("a'b $x \"c\" `d`"))]);
+
+        Assert.Equal(expected, renderer.RenderShell(At(script)));
+    }
+
+    [Fact]
+    public void Outside_a_shell_values_are_put_in_as_they_are()
+    {
+        var renderer = Renderer([KeyValuePair.Create("v", At("a'b $x"))]);
+
+        Assert.Equal("echo a'b $x", renderer.Render(At("echo {{ v }}")));
+    }
 }
