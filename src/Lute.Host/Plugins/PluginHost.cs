@@ -76,6 +76,7 @@ public sealed partial class PluginHost : IDisposable
                 Directory = Path.Combine(config.PluginDirectory, entry.Name),
                 Error = $"listed in plugins.yaml ({entry.Location}) but there is no folder '{entry.Name}' in {config.PluginDirectory}",
             });
+            LogPluginWarning(host._logger, entry.Name, infos[^1].Error!);
         }
 
         host.Plugins = infos;
