@@ -1,4 +1,5 @@
 using Lute.Contracts;
+using Lute.Host.Protocol;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -18,8 +19,17 @@ internal sealed class RunLog : IAsyncDisposable
     private readonly Serilog.ILogger _taskLines;
     private readonly SerilogLoggerFactory _factory;
 
-    public RunLog(string path, string taskName, Serilog.ILogger console, bool consoleTaskOutput)
+    private readonly RankHosts? _hosts;
+
+    /// <summary>Opens the run's log file.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="taskName">The task, named on each of its lines.</param>
+    /// <param name="console">The console logger.</param>
+    /// <param name="consoleTaskOutput">True to show the task's lines on the console too.</param>
+    /// <param name="hosts">The hosts ranks connect from; a line of a rank on another host than the runner's names it.</param>
+    public RunLog(string path, string taskName, Serilog.ILogger console, bool consoleTaskOutput, RankHosts? hosts = null)
     {
+        _hosts = hosts;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         Path = path;
         _file = new LoggerConfiguration()
@@ -54,7 +64,10 @@ internal sealed class RunLog : IAsyncDisposable
             LogSource.Message => "log",
             _ => "runner",
         };
-        var origin = rank is null ? $"[{TaskName} {stream}]" : $"[{TaskName} {stream} rank {rank}]";
+        var host = rank is { } r ? _hosts?.Of(r) : null;
+        var origin = rank is null ? $"[{TaskName} {stream}]"
+            : host is null || host == System.Environment.MachineName ? $"[{TaskName} {stream} rank {rank}]"
+            : $"[{TaskName} {stream} rank {rank} on {host}]";
         _taskLines.Write(
             new LogEvent(DateTimeOffset.Now, LogEventLevel.Information, null, LineTemplate, [new LogEventProperty("Origin", new ScalarValue(origin)), new LogEventProperty("Line", new ScalarValue(text))]));
     }

@@ -30,7 +30,7 @@ public sealed partial class TaskRunner
         var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         StartupTrace.Mark("run prepared (components created, templates rendered, environment built)");
         using var tcp = prepared.Communication.UseTcp
-            ? await TcpCommunicator.BindAsync(prepared.Communication.Tcp, config.MaxMessageBytes, prepared.SettingsOwner, cancellationToken).ConfigureAwait(false)
+            ? await TcpCommunicator.BindAsync(prepared.Communication.Tcp, config.MaxMessageBytes, prepared.Environment, prepared.SettingsOwner, cancellationToken).ConfigureAwait(false)
             : null;
         using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
         StartupTrace.Mark("result store opened");
@@ -67,7 +67,7 @@ public sealed partial class TaskRunner
         };
         var logPath = Path.Combine(config.LogDirectory, $"{runId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log");
         StartupTrace.Mark("run recorded (PENDING)");
-        await using var log = new RunLog(logPath, prepared.Task.Name, console, config.ConsoleTaskOutput);
+        await using var log = new RunLog(logPath, prepared.Task.Name, console, config.ConsoleTaskOutput, tcp?.Hosts);
         var state = new RunState();
         var result = await ExecuteAsync(prepared, tcp, run, startedAt, store, log, state, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
 
