@@ -34,6 +34,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export SLURM_CONF=$conf
 
 [ "$(id -u)" = 0 ] || fail "run as root (it creates network namespaces and starts system daemons)"
+cd / # the daemons must not hold the caller's folder (nor make it look like a task's working directory)
 address_of() { printf '%s.1%s\n' "$subnet" "${1#node}"; } # node2 -> 10.77.0.12
 
 # created KIND NAME...: notes that this script made the object, so that multinode-down.sh removes it (once).

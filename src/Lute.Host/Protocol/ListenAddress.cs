@@ -54,7 +54,7 @@ internal static partial class ListenAddress
         {
             return InterfaceAddress(device) is { } own
                 ? new Choice(own, $"the address of interface {device.Name}")
-                : throw new InputException($"{owner}: setting '{TcpSettings.AddressKey}': interface {device.Name} has no address other nodes can reach (none but link-local ones)");
+                : throw new InputException($"{owner}: setting '{TcpSettings.AddressKey}': interface {device.Name} has no address other nodes can reach (only loopback or link-local ones)");
         }
 
         try
