@@ -65,7 +65,9 @@ internal sealed partial class TcpCommunicator : ICommunicator, IDisposable
                 // port another process listens on stays taken (SocketOptionName.ReuseAddress would add SO_REUSEPORT).
                 listener.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
                 listener.Bind(new IPEndPoint(ip, port));
-                listener.Listen(512);
+                // The kernel's largest accept queue (net.core.somaxconn): ranks of a large step connect at once, and a
+                // connection that finds the queue full waits a second for its SYN to be sent again.
+                listener.Listen(int.MaxValue);
                 var bound = ((IPEndPoint)listener.LocalEndPoint!).Port;
                 return new TcpCommunicator(listener, Format(ip, bound), reason, maxMessageBytes, TcpAdmission.Create(settings.HandshakeTimeout));
             }
