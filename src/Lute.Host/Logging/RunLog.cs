@@ -1,5 +1,4 @@
 using Lute.Contracts;
-using Lute.Host.Protocol;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -19,17 +18,8 @@ internal sealed class RunLog : IAsyncDisposable
     private readonly Serilog.ILogger _taskLines;
     private readonly SerilogLoggerFactory _factory;
 
-    private readonly RankHosts? _hosts;
-
-    /// <summary>Opens the run's log file.</summary>
-    /// <param name="path">The file.</param>
-    /// <param name="taskName">The task, named on each of its lines.</param>
-    /// <param name="console">The console logger.</param>
-    /// <param name="consoleTaskOutput">True to show the task's lines on the console too.</param>
-    /// <param name="hosts">The hosts ranks connect from; a line of a rank on another host than the runner's names it.</param>
-    public RunLog(string path, string taskName, Serilog.ILogger console, bool consoleTaskOutput, RankHosts? hosts = null)
+    public RunLog(string path, string taskName, Serilog.ILogger console, bool consoleTaskOutput)
     {
-        _hosts = hosts;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         Path = path;
         _file = new LoggerConfiguration()
@@ -55,7 +45,12 @@ internal sealed class RunLog : IAsyncDisposable
     /// <summary>The runner's logger for this run (file and console).</summary>
     public Microsoft.Extensions.Logging.ILogger Runner { get; }
 
-    public void TaskLine(LogSource source, int? rank, string text)
+    /// <summary>Writes one line of the task.</summary>
+    /// <param name="source">Where it came from.</param>
+    /// <param name="rank">Its rank, if known.</param>
+    /// <param name="text">The line.</param>
+    /// <param name="host">The host of its rank, if known; named when it is not the runner's.</param>
+    public void TaskLine(LogSource source, int? rank, string text, string? host = null)
     {
         var stream = source switch
         {
@@ -64,7 +59,6 @@ internal sealed class RunLog : IAsyncDisposable
             LogSource.Message => "log",
             _ => "runner",
         };
-        var host = rank is { } r ? _hosts?.Of(r) : null;
         var origin = rank is null ? $"[{TaskName} {stream}]"
             : host is null || host == System.Environment.MachineName ? $"[{TaskName} {stream} rank {rank}]"
             : $"[{TaskName} {stream} rank {rank} on {host}]";

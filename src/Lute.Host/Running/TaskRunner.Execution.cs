@@ -67,7 +67,7 @@ public sealed partial class TaskRunner
         };
         var logPath = Path.Combine(config.LogDirectory, $"{runId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log");
         StartupTrace.Mark("run recorded (PENDING)");
-        await using var log = new RunLog(logPath, prepared.Task.Name, console, config.ConsoleTaskOutput, tcp?.Hosts);
+        await using var log = new RunLog(logPath, prepared.Task.Name, console, config.ConsoleTaskOutput);
         var state = new RunState();
         var result = await ExecuteAsync(prepared, tcp, run, startedAt, store, log, state, environmentChanges, request.Controls, cancellationToken).ConfigureAwait(false);
 
@@ -125,7 +125,7 @@ public sealed partial class TaskRunner
             state.Apply(taskEvent);
             if (taskEvent is LogLineEvent line)
             {
-                log.TaskLine(line.Source, line.Rank, line.Text);
+                log.TaskLine(line.Source, line.Rank, line.Text, line.Rank is { } rank ? tcp?.Hosts.Of(rank) : null);
             }
 
             if (reply is not null)
