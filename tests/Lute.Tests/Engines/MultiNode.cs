@@ -26,13 +26,15 @@ internal static class MultiNode
     /// <summary>The address of a node: node2 is 10.77.0.12.</summary>
     public static string AddressOf(string node) => $"10.77.0.1{node[^1]}";
 
-    /// <summary>Fails unless all three nodes answer and can run jobs.</summary>
+    /// <summary>Fails unless all three nodes answer and can take jobs.</summary>
     public static async Task RequireAsync()
     {
         var (code, output) = await RunAsync("sinfo", "-h", "-N", "-o", "%N %T");
         var ready = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => l.Split(' '))
-            .Where(f => f.Length == 2 && (f[1].StartsWith("idle", StringComparison.Ordinal) || f[1].StartsWith("mix", StringComparison.Ordinal) || f[1].StartsWith("alloc", StringComparison.Ordinal)))
+            // Up: anything but down, drained, failed, unknown or not responding (*); "completing" is a node ending a
+            // job of the test before, which the next step waits for.
+            .Where(f => f.Length == 2 && !f[1].EndsWith('*') && !new[] { "down", "drain", "fail", "unk", "not_responding" }.Any(bad => f[1].StartsWith(bad, StringComparison.Ordinal)))
             .Select(f => f[0])
             .Distinct(StringComparer.Ordinal)
             .Count();
