@@ -1,5 +1,5 @@
 # Shared by engines-up.sh and engines-down.sh (sourced, not run). Expects $dir.
-say() { printf '[engines %(%H:%M:%S)T] %s\n' -1 "$*"; }
+say() { printf '[%s %(%H:%M:%S)T] %s\n' "${say_as:-engines}" -1 "$*"; }
 fail() { say "error: $*" >&2; exit 1; }
 
 # recorded NAME: the PID recorded for NAME in $dir/pids, or nothing.
@@ -14,12 +14,13 @@ record() {
   mv "$dir/pids.new" "$dir/pids"
 }
 
-# running NAME PID: true when PID is alive (not a zombie) and is still the program NAME (PIDs get reused).
+# running NAME PID: true when PID is alive (not a zombie) and is still the program NAME (PIDs get reused). A name
+# PROGRAM@WHERE (slurmd@node1: one of several daemons of one program) is checked against PROGRAM.
 running() {
   local pid=${2:-}
   [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
   local state; state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d ' ' -f 1)
-  [ -n "$state" ] && [ "$state" != Z ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ]
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "${1%@*}" ]
 }
 
 # wait_for WHAT SECONDS COMMAND...: runs COMMAND until it succeeds, at most SECONDS seconds.

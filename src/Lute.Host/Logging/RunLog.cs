@@ -60,7 +60,12 @@ internal sealed class RunLog : IAsyncDisposable
     /// <summary>The runner's logger for this run (file and console).</summary>
     public Microsoft.Extensions.Logging.ILogger Runner { get; }
 
-    public void TaskLine(LogSource source, int? rank, string text)
+    /// <summary>Writes one line of the task.</summary>
+    /// <param name="source">Where it came from.</param>
+    /// <param name="rank">Its rank, if known.</param>
+    /// <param name="text">The line.</param>
+    /// <param name="host">The host of its rank, if known; named when it is not the runner's.</param>
+    public void TaskLine(LogSource source, int? rank, string text, string? host = null)
     {
         var stream = source switch
         {
@@ -69,7 +74,9 @@ internal sealed class RunLog : IAsyncDisposable
             LogSource.Message => "log",
             _ => "runner",
         };
-        var origin = rank is null ? $"[{TaskName} {stream}]" : $"[{TaskName} {stream} rank {rank}]";
+        var origin = rank is null ? $"[{TaskName} {stream}]"
+            : host is null || host == System.Environment.MachineName ? $"[{TaskName} {stream} rank {rank}]"
+            : $"[{TaskName} {stream} rank {rank} on {host}]";
         _taskLines.Write(
             new LogEvent(DateTimeOffset.Now, LogEventLevel.Information, null, LineTemplate, [new LogEventProperty("Origin", new ScalarValue(origin)), new LogEventProperty("Line", new ScalarValue(text))]));
     }

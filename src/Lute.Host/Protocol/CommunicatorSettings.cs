@@ -5,7 +5,7 @@ namespace Lute.Host.Protocol;
 /// <summary>
 /// The structured-message transport an executor's settings choose (plugins.yaml, <c>settings</c> of the executor's
 /// plugin): <c>communicator: unix</c> (the default) or <c>tcp</c>, with <c>tcp_address</c>, <c>tcp_ports</c> and
-/// <c>tcp_handshake_timeout</c>. The standard-stream communicator is open in both cases.
+/// <c>tcp_handshake_timeout</c>, <c>tcp_address_towards</c>. The standard-stream communicator is open in both cases.
 /// </summary>
 /// <param name="UseTcp">True for TCP, false for the Unix socket.</param>
 /// <param name="Tcp">The TCP settings (read and checked in both cases).</param>
@@ -30,7 +30,7 @@ internal sealed record CommunicatorSettings(bool UseTcp, TcpSettings Tcp)
             "tcp" => true,
             _ => throw new FormatException($"setting '{CommunicatorKey}' must be unix or tcp, not '{settings.Get(CommunicatorKey)}'"),
         };
-        var tcp = TcpSettings.Parse(settings.Get(TcpSettings.AddressKey), settings.Get(TcpSettings.PortsKey), settings.Get(TcpSettings.HandshakeTimeoutKey));
+        var tcp = TcpSettings.Parse(settings.Get(TcpSettings.AddressKey), settings.Get(TcpSettings.PortsKey), settings.Get(TcpSettings.HandshakeTimeoutKey), settings.Get(TcpSettings.TowardsKey));
         return new CommunicatorSettings(useTcp, tcp);
     }
 }

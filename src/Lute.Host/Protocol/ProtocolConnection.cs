@@ -14,7 +14,7 @@ namespace Lute.Host.Protocol;
 /// fails the handshake is closed and logged with its peer address and the reason.
 /// </summary>
 internal sealed partial class ProtocolConnection(
-    CommunicatorContext context, Socket socket, int number, int maxBytes, TcpAdmission? admission, CancellationToken stop)
+    CommunicatorContext context, Socket socket, int number, int maxBytes, TcpAdmission? admission, CancellationToken stop, RankHosts? hosts = null)
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -111,6 +111,11 @@ internal sealed partial class ProtocolConnection(
         }
 
         _admitted = true;
+        if (handshake.Rank is { } rank && handshake.Host is { } host)
+        {
+            hosts?.Record(rank, host);
+        }
+
         LogAdmitted(context.Logger, number, peer, handshake.Rank?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", handshake.Host ?? "-");
     }
 

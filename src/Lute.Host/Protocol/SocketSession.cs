@@ -15,6 +15,7 @@ internal sealed class SocketSession : ICommunicatorSession
     private readonly int _maxBytes;
     private readonly TcpAdmission? _admission;
     private readonly Action _cleanUp;
+    private readonly RankHosts? _hosts;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _connections = [];
     private readonly Lock _gate = new();
@@ -29,6 +30,7 @@ internal sealed class SocketSession : ICommunicatorSession
     /// <param name="maxBytes">The largest frame.</param>
     /// <param name="admission">What a connection must present first (TCP), or null.</param>
     /// <param name="cleanUp">Runs after the listener and the connections are closed.</param>
+    /// <param name="hosts">Where admitted connections note their rank's host (TCP), or null.</param>
     public SocketSession(
         CommunicatorContext context,
         Socket listener,
@@ -36,8 +38,10 @@ internal sealed class SocketSession : ICommunicatorSession
         IReadOnlyDictionary<string, string> environment,
         int maxBytes,
         TcpAdmission? admission,
-        Action cleanUp)
+        Action cleanUp,
+        RankHosts? hosts = null)
     {
+        _hosts = hosts;
         _context = context;
         _listener = listener;
         _maxBytes = maxBytes;
@@ -74,7 +78,7 @@ internal sealed class SocketSession : ICommunicatorSession
                 client.NoDelay = true;
             }
 
-            var connection = new ProtocolConnection(_context, client, Interlocked.Increment(ref _connectionCount), _maxBytes, _admission, _stop.Token);
+            var connection = new ProtocolConnection(_context, client, Interlocked.Increment(ref _connectionCount), _maxBytes, _admission, _stop.Token, _hosts);
             lock (_gate)
             {
                 _connections.RemoveAll(t => t.IsCompleted);

@@ -30,7 +30,7 @@ public sealed partial class TaskRunner
         var prepared = await PrepareAsync(request, cancellationToken).ConfigureAwait(false);
         StartupTrace.Mark("run prepared (components created, templates rendered, environment built)");
         using var tcp = prepared.Communication.UseTcp
-            ? await TcpCommunicator.BindAsync(prepared.Communication.Tcp, config.MaxMessageBytes, prepared.SettingsOwner, cancellationToken).ConfigureAwait(false)
+            ? await TcpCommunicator.BindAsync(prepared.Communication.Tcp, config.MaxMessageBytes, prepared.Environment, prepared.SettingsOwner, cancellationToken).ConfigureAwait(false)
             : null;
         var startedAt = DateTimeOffset.UtcNow;
         var environmentChanges = TaskEnvironment.Changes(prepared.BaseEnvironment, prepared.Environment);
@@ -179,7 +179,7 @@ public sealed partial class TaskRunner
             state.Apply(taskEvent);
             if (taskEvent is LogLineEvent line)
             {
-                log.TaskLine(line.Source, line.Rank, line.Text);
+                log.TaskLine(line.Source, line.Rank, line.Text, line.Rank is { } rank ? tcp?.Hosts.Of(rank) : null);
             }
 
             if (reply is not null)

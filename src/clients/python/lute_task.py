@@ -92,7 +92,8 @@ class Client:
         try:
             sock = socket.create_connection((host, port), timeout=_CONNECT_TIMEOUT)
         except OSError as error:
-            raise LuteError(f"cannot reach the Lute runner at {ADDRESS_VARIABLE}={address}: {error}") from error
+            who = self._host if self._rank is None else f"rank {self._rank} on {self._host}"
+            raise LuteError(f"{who} cannot reach the Lute runner at {ADDRESS_VARIABLE}={address}: {error}") from error
         sock.settimeout(None)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         handshake = {"v": PROTOCOL_VERSION, "token": token, "host": self._host}

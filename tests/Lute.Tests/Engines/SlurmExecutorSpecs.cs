@@ -51,7 +51,9 @@ public sealed class SlurmExecutorSpecs
 
         var (_, show) = await workspace.LuteAsync("show", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains(show.Stdout, l => l.Contains($"\"slurm_step_id\": \"{job}.0\"", StringComparison.Ordinal));
-        Assert.Contains("\"tcp 127.0.0.1:", run.Communicators, StringComparison.Ordinal);
+        // tcp_address auto: the controller is this machine (127.0.0.1), so the address of the default route's interface.
+        Assert.Contains("\"tcp ", run.Communicators, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"tcp 127.", run.Communicators, StringComparison.Ordinal);
     }
 
     [Fact]
