@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Lute.Host.Environment;
 
 /// <summary>
@@ -15,7 +13,7 @@ public sealed class SecretRedactor
     // Shorter values ("1", "yes") are too common to hide inside other text; their variables are still masked by name.
     private const int ShortestHiddenValue = 4;
 
-    private readonly Regex[] _patterns;
+    private readonly string[] _patterns;
     private readonly string[] _values;
 
     /// <summary>Creates a redactor for the secrets among <paramref name="environments"/>.</summary>
@@ -25,9 +23,7 @@ public sealed class SecretRedactor
     {
         ArgumentNullException.ThrowIfNull(patterns);
         ArgumentNullException.ThrowIfNull(environments);
-        _patterns = [.. patterns.Select(p => new Regex(
-            "^" + Regex.Escape(p).Replace("\\*", ".*", StringComparison.Ordinal) + "$",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking))];
+        _patterns = [.. patterns];
         _values = [.. environments
             .SelectMany(e => e)
             .Where(v => IsSecret(v.Key) && v.Value.Length >= ShortestHiddenValue)
@@ -37,7 +33,48 @@ public sealed class SecretRedactor
     }
 
     /// <summary>True when a variable of this name holds a secret.</summary>
-    public bool IsSecret(string name) => _patterns.Any(p => p.IsMatch(name));
+    public bool IsSecret(string name) => _patterns.Any(p => Matches(p, name));
+
+    /// <summary>
+    /// Whether <paramref name="name"/> matches the glob <paramref name="pattern"/> (<c>*</c> for any text, ignoring
+    /// case): its parts between stars must appear in order, the first at the start and the last at the end unless a
+    /// star stands there.
+    /// </summary>
+    internal static bool Matches(string pattern, string name)
+    {
+        var parts = pattern.Split('*');
+        var at = 0;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i];
+            if (i == 0)
+            {
+                if (!name.StartsWith(part, StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+
+                at = part.Length;
+                continue;
+            }
+
+            if (i == parts.Length - 1)
+            {
+                return name.Length - at >= part.Length && name.EndsWith(part, StringComparison.OrdinalIgnoreCase);
+            }
+
+            var found = name.IndexOf(part, at, StringComparison.OrdinalIgnoreCase);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            at = found + part.Length;
+        }
+
+        // No star: the whole name is the pattern.
+        return at == name.Length;
+    }
 
     /// <summary><paramref name="text"/> with every secret value replaced by <see cref="Mask"/>.</summary>
     public string Redact(string text)
