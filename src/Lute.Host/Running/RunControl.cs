@@ -60,9 +60,18 @@ internal sealed partial class RunControl(RunState state, RunEventBus bus, ILogge
         }
 
         Volatile.Write(ref _stoppedByLute, status == RunStatus.Stopped ? 1 : 0);
-        await execution.SignalAsync(signal, cancellationToken).ConfigureAwait(false);
+        if (status == RunStatus.Stopped)
+        {
+            await execution.SignalAsync(signal, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Said before a continued task runs again: it may end at once, and "continued" must come before its end.
         LogSignalled(logger, status == RunStatus.Stopped ? "stopped" : "continued", reason);
         await bus.PublishAsync(new TaskStatusEvent(DateTimeOffset.UtcNow, status, reason), cancellationToken).ConfigureAwait(false);
+        if (status != RunStatus.Stopped)
+        {
+            await execution.SignalAsync(signal, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public void Cancel(string reason)

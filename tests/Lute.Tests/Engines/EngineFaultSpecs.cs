@@ -63,7 +63,7 @@ public sealed class EngineFaultSpecs
     {
         await Engines.RequireSlurmAsync();
         using var workspace = Engines.Workspace();
-        using var lute = await StartHangingStepAsync(workspace);
+        using var lute = await Engines.StartHangingStepAsync(workspace, timeout: null);
         var step = (await workspace.LatestRunAsync()).DetailValues()["slurm_step_id"];
 
         var (scancelCode, scancel) = await Engines.RunAsync("scancel", step);
@@ -81,7 +81,7 @@ public sealed class EngineFaultSpecs
     {
         await Engines.RequireSlurmAsync();
         using var workspace = Engines.Workspace();
-        using var lute = await StartHangingStepAsync(workspace);
+        using var lute = await Engines.StartHangingStepAsync(workspace, timeout: null);
         var job = (await workspace.LatestRunAsync()).DetailValues()["slurm_job_id"];
 
         lute.Signal(SigKill);
@@ -107,9 +107,6 @@ public sealed class EngineFaultSpecs
 
         await Engines.AssertAllEndAsync(Engines.RankPids(workspace));
     }
-
-    private static Task<ChildProcess> StartHangingStepAsync(Workspace workspace) =>
-        Engines.StartHangingAsync(workspace, "slurm-srun", $$"""[sh, -c, 'echo $$ > "{{workspace.Root}}/rank-$SLURM_PROCID.pid"; echo "rank $SLURM_PROCID ready"; exec sleep 600']""", timeout: null);
 
     private static int ClosedPort()
     {

@@ -60,17 +60,30 @@ internal static class Engines
         return lute;
     }
 
+    /// <summary><see cref="StartHangingAsync"/> of a two-task srun step whose tasks run <c>sleep</c>.</summary>
+    public static Task<ChildProcess> StartHangingStepAsync(Workspace workspace, string? timeout) =>
+        StartHangingAsync(workspace, "slurm-srun", $$"""[sh, -c, 'echo $$ > "{{workspace.Root}}/rank-$SLURM_PROCID.pid"; echo "rank $SLURM_PROCID ready"; exec sleep 600']""", timeout);
+
     /// <summary>The PIDs the ranks of <see cref="StartHangingAsync"/> wrote.</summary>
     public static List<int> RankPids(Workspace workspace) =>
         [ProcessTable.ReadPid(workspace.PathOf("rank-0.pid")), ProcessTable.ReadPid(workspace.PathOf("rank-1.pid"))];
 
     /// <summary>Runs a program to its end (bounded) and returns its exit code and output (both streams).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments) =>
+        RunInAsync(null, program, arguments);
+
+    /// <summary>Runs a program to its end (bounded) with these environment changes; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunInAsync(IReadOnlyDictionary<string, string?>? environment, string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
         }
 
         using var process = Process.Start(start)!;
@@ -84,14 +97,14 @@ internal static class Engines
     /// Waits until squeue no longer lists the job (a finished job passes through COMPLETING). squeue offers no event,
     /// so this asks every 200 ms, within a bound, and returns what it last printed.
     /// </summary>
-    public static async Task<string> WaitUntilJobLeftQueueAsync(string job, TimeSpan timeout)
+    public static async Task<string> WaitUntilJobLeftQueueAsync(string job, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
         var deadline = DateTime.UtcNow + timeout;
-        var (_, output) = await RunAsync("squeue", "-h", "-j", job, "-o", "%i %T");
+        var (_, output) = await RunInAsync(environment, "squeue", "-h", "-j", job, "-o", "%i %T");
         while (output.Trim().Length > 0 && !output.Contains("Invalid job id", StringComparison.Ordinal) && DateTime.UtcNow < deadline && await timer.WaitForNextTickAsync())
         {
-            (_, output) = await RunAsync("squeue", "-h", "-j", job, "-o", "%i %T");
+            (_, output) = await RunInAsync(environment, "squeue", "-h", "-j", job, "-o", "%i %T");
         }
 
         return output.Contains("Invalid job id", StringComparison.Ordinal) ? string.Empty : output.Trim();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Lute.Tests.Support;
 
 namespace Lute.Tests.Engines;
@@ -13,7 +12,6 @@ internal static class MultiNode
     public const string SlurmConf = "/etc/slurm-multi/slurm.conf";
     public const string RunnerAddress = "10.77.0.1";
     public static readonly IReadOnlyList<string> Nodes = ["node1", "node2", "node3"];
-    private static readonly TimeSpan CommandLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>What <c>lute</c> and SLURM's commands need to use the cluster (as in /var/tmp/lute-multinode/env).</summary>
     public static IReadOnlyDictionary<string, string?> Environment { get; } = new Dictionary<string, string?>
@@ -42,25 +40,8 @@ internal static class MultiNode
     }
 
     /// <summary>Runs a SLURM command against the cluster, to its end (bounded); returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in Environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(CommandLimit);
-        return (process.ExitCode, await output + await errors);
-    }
+    public static Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments) =>
+        Engines.RunInAsync(Environment, program, arguments);
 
     /// <summary>Processes in the nodes' network namespaces whose working directory is in <paramref name="folder"/>: the task's.</summary>
     public static async Task<List<string>> TaskProcessesAsync(string folder)
@@ -115,17 +96,7 @@ internal static class MultiNode
         Assert.True(left.Count == 0, $"processes of the task are still running: {string.Join(", ", left)}");
     }
 
-    /// <summary>Waits until squeue no longer lists the job (bounded; squeue offers no event); returns what it last printed.</summary>
-    public static async Task<string> WaitUntilJobLeftQueueAsync(string job, TimeSpan timeout)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-        var deadline = DateTime.UtcNow + timeout;
-        var (_, output) = await RunAsync("squeue", "-h", "-j", job, "-o", "%i %T");
-        while (output.Trim().Length > 0 && !output.Contains("Invalid job id", StringComparison.Ordinal) && DateTime.UtcNow < deadline && await timer.WaitForNextTickAsync())
-        {
-            (_, output) = await RunAsync("squeue", "-h", "-j", job, "-o", "%i %T");
-        }
-
-        return output.Contains("Invalid job id", StringComparison.Ordinal) ? string.Empty : output.Trim();
-    }
+    /// <summary>Waits until the cluster's squeue no longer lists the job (bounded); returns what it last printed.</summary>
+    public static Task<string> WaitUntilJobLeftQueueAsync(string job, TimeSpan timeout) =>
+        Engines.WaitUntilJobLeftQueueAsync(job, timeout, Environment);
 }

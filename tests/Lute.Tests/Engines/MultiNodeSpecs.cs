@@ -140,7 +140,9 @@ public sealed class MultiNodeSpecs
         await MultiNode.RequireAsync();
         using var workspace = Engines.Workspace();
         // A loopback address is this machine's only: ranks on the nodes reach their own loopback, where nobody listens.
-        workspace.WriteConfig("plugins:\n  - name: Lute.Executors.Slurm\n    settings: { tcp_address: 127.0.0.1 }\n");
+        // Every rank runs to its end (no --kill-on-bad-exit): otherwise the first rank to fail has srun kill the others,
+        // and on a loaded machine srun may end the step before it has forwarded the failed rank's last line.
+        workspace.WriteConfig("plugins:\n  - name: Lute.Executors.Slurm\n    settings: { tcp_address: 127.0.0.1, args: \"--kill-on-bad-exit=0\" }\n");
         workspace.Write("ranks.py", RanksScript);
         var clock = Stopwatch.StartNew();
 
@@ -161,7 +163,9 @@ public sealed class MultiNodeSpecs
         var run = await workspace.LatestRunAsync();
         Assert.Equal(RunStatus.Failed, run.Status);
         var log = await File.ReadAllTextAsync(run.LogPath!);
-        Assert.Matches(@"\[Unreachable stderr rank \d\] .*rank \d on node\d cannot reach the Lute runner at LUTE_ADDRESS=127\.0\.0\.1:\d+: \[Errno 111\] Connection refused", log);
+        Assert.True(
+            System.Text.RegularExpressions.Regex.IsMatch(log, @"\[Unreachable stderr rank \d\] .*rank \d on node\d cannot reach the Lute runner at LUTE_ADDRESS=127\.0\.0\.1:\d+: \[Errno 111\] Connection refused"),
+            log);
     }
 
     [Fact]

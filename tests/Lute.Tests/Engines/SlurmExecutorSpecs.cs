@@ -254,7 +254,7 @@ public sealed class SlurmExecutorSpecs
     }
 
     private static Task<ChildProcess> StartHangingAsync(Workspace workspace, string? timeout) =>
-        Engines.StartHangingAsync(workspace, "slurm-srun", $$"""[sh, -c, 'echo $$ > "{{workspace.Root}}/rank-$SLURM_PROCID.pid"; echo "rank $SLURM_PROCID ready"; exec sleep 600']""", timeout);
+        Engines.StartHangingStepAsync(workspace, timeout);
 
     private static async Task AssertStepGoneAsync(Workspace workspace, Host.Store.RunRecord run)
     {
