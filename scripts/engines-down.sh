@@ -14,27 +14,9 @@ if [ "$conf" != /etc/slurm/slurm.conf ]; then export SLURM_CONF=$conf; fi
 if [ ! -f "$dir/pids" ]; then
   say "nothing recorded in $dir/pids: nothing to stop"
 else
-  if running slurmctld "$(recorded slurmctld)"; then
-    jobs=$(timeout 5 squeue -h -o %i 2>/dev/null || true)
-    if [ -n "$jobs" ]; then
-      say "cancelling jobs $(echo $jobs)"
-      # shellcheck disable=SC2086
-      timeout 5 scancel $jobs >/dev/null 2>&1 || true
-      drained() { [ -z "$(timeout 5 squeue -h -o %i 2>/dev/null)" ]; }
-      ( wait_for "the queue to empty" 30 drained ) || say "jobs still listed; stopping the daemons anyway"
-    fi
-  fi
+  cancel_jobs
   for name in slurmd slurmctld munged; do
-    pid=$(recorded "$name")
-    if running "$name" "$pid"; then
-      kill -TERM "$pid"
-      gone() { ! running "$name" "$pid"; }
-      if ! ( wait_for "$name to stop" 10 gone ); then
-        say "$name ($pid) still runs after SIGTERM: SIGKILL"
-        kill -KILL "$pid"
-      fi
-      say "stopped $name (pid $pid)"
-    fi
+    stop "$name"
   done
   rm -f "$dir/pids"
 fi

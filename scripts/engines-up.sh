@@ -26,34 +26,15 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ "$(id -u)" = 0 ] || fail "run as root (it installs packages and starts system daemons)"
 
 # 1. Packages. OpenMPI first: slurmd loads libpmix when it starts, and OpenMPI brings it.
-wanted=(openmpi-bin libopenmpi-dev gcc libc6-dev munge slurmctld slurmd slurm-client libpmix2)
-missing=()
-for p in "${wanted[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=600 update -qq
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+install_missing openmpi-bin libopenmpi-dev gcc libc6-dev munge slurmctld slurmd slurm-client libpmix2
 
 # 2. Directories and the munge key (Debian's package normally creates the key).
 mkdir -p "$dir"/{state,spool,log} "$(dirname "$conf")" /run/munge /var/lib/munge /var/log/munge
 chown munge:munge /run/munge /var/lib/munge /var/log/munge
-if [ ! -s /etc/munge/munge.key ]; then
-  mkdir -p /etc/munge
-  head -c 1024 /dev/urandom > /etc/munge/munge.key
-fi
-chown munge:munge /etc/munge /etc/munge/munge.key
-chmod 0700 /etc/munge
-chmod 0400 /etc/munge/munge.key
+ensure_munge_key
 
 # 3. The cluster configuration, from what slurmd detects on this machine.
-hardware=$(slurmd -C | head -n 1)
-field() { sed -n "s/.*[[:space:]]$1=\([0-9]*\).*/\1/p" <<<"$hardware"; }
-cpus=$(field CPUs); sockets=$(field SocketsPerBoard); cores=$(field CoresPerSocket)
-threads=$(field ThreadsPerCore); memory=$(field RealMemory)
-# Declaring more memory than slurmd finds drains the node; leave a margin for the system.
-[ "$memory" -gt 2048 ] && memory=$((memory - 1024))
+read_hardware
 
 desired=$(cat <<EOF
 $marker

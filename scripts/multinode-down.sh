@@ -23,29 +23,8 @@ for argument in "$@"; do
   esac
 done
 
-stop() { # stop NAME: SIGTERM to the recorded PID, SIGKILL if it is still there after 10 s
-  local name=$1 pid; pid=$(recorded "$1")
-  running "$name" "$pid" || return 0
-  kill -TERM "$pid"
-  gone() { ! running "$name" "$pid"; }
-  if ! ( wait_for "$name to stop" 10 gone ); then
-    say "$name ($pid) still runs after SIGTERM: SIGKILL"
-    kill -KILL "$pid"
-  fi
-  say "stopped $name (pid $pid)"
-}
-
 if [ -f "$dir/pids" ]; then
-  if running slurmctld "$(recorded slurmctld)"; then
-    jobs=$(timeout 5 squeue -h -o %i 2>/dev/null || true)
-    if [ -n "$jobs" ]; then
-      say "cancelling jobs $(echo $jobs)"
-      # shellcheck disable=SC2086
-      timeout 5 scancel $jobs >/dev/null 2>&1 || true
-      drained() { [ -z "$(timeout 5 squeue -h -o %i 2>/dev/null)" ]; }
-      ( wait_for "the queue to empty" 30 drained ) || say "jobs still listed; stopping the daemons anyway"
-    fi
-  fi
+  cancel_jobs
   for name in $(awk '$1 ~ /^slurmd@/ { print $1 }' "$dir/pids") slurmctld munged; do
     stop "$name"
   done

@@ -44,15 +44,7 @@ created() {
 }
 
 # 1. Packages: the same as the single-node cluster, and the tools for namespaces.
-wanted=(munge slurmctld slurmd slurm-client libpmix2 iproute2 util-linux)
-missing=()
-for p in "${wanted[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=600 update -qq
-  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+install_missing munge slurmctld slurmd slurm-client libpmix2 iproute2 util-linux
 mkdir -p "$dir"/{state,log,spool,tmp} "$conf_dir"
 
 # 2. Network: the bridge, then per node a namespace with one end of a veth pair (eth0 inside) on the bridge.
@@ -100,22 +92,12 @@ done
 
 # 3. A munged of its own, with the machine's key (the single-node cluster's munged keeps /run/munge).
 mkdir -p "$munge_dir" && chown munge:munge "$munge_dir" && chmod 0755 "$munge_dir"
-if [ ! -s /etc/munge/munge.key ]; then
-  mkdir -p /etc/munge
-  head -c 1024 /dev/urandom > /etc/munge/munge.key
-  chown munge:munge /etc/munge /etc/munge/munge.key
-  chmod 0700 /etc/munge
-  chmod 0400 /etc/munge/munge.key
-fi
+ensure_munge_key
 
 # 4. The configuration. Every node declares this machine's CPUs and a third of its memory. The daemons share one
 # file system: %n (the node's name) keeps their spool, PID, log and TmpFS apart. SlurmctldHost must be this
 # machine's host name; its address is the bridge's, the one the nodes reach.
-hardware=$(slurmd -C | head -n 1)
-field() { sed -n "s/.*[[:space:]]$1=\([0-9]*\).*/\1/p" <<<"$hardware"; }
-cpus=$(field CPUs); sockets=$(field SocketsPerBoard); cores=$(field CoresPerSocket)
-threads=$(field ThreadsPerCore); memory=$(field RealMemory)
-[ "$memory" -gt 2048 ] && memory=$((memory - 1024))
+read_hardware
 memory=$((memory / ${#nodes[@]}))
 desired=$(cat <<EOF
 $marker
