@@ -30,11 +30,15 @@ public sealed partial class PluginHost : IDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
 
+    // The plugin directory is checked once, not once per plugin.
+    private readonly Lazy<string?> _directoryExposed;
+
     private PluginHost(HostConfiguration config, ILoggerFactory loggerFactory)
     {
         _config = config;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Lute.Plugins");
+        _directoryExposed = new Lazy<string?>(() => WritableByOthers(config.PluginDirectory));
     }
 
     /// <summary>Every plugin found, loaded or not, in folder-name order.</summary>
@@ -100,7 +104,7 @@ public sealed partial class PluginHost : IDisposable
         }
 
         // Code that other users can replace runs as whoever runs lute.
-        var exposed = WritableByOthers(_config.PluginDirectory) ?? WritableByOthers(folder) ?? WritableByOthers(main);
+        var exposed = _directoryExposed.Value ?? WritableByOthers(folder) ?? WritableByOthers(main);
         if (exposed is not null && _config.RefuseWritablePlugins)
         {
             return info with { Error = $"{exposed}; refusing to load it (plugin_permissions: refuse). Fix: chmod go-w on it" };

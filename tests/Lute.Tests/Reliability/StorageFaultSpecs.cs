@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Lute.Contracts;
 using Lute.Host.Running;
 using Lute.Tests.Integration;
@@ -128,15 +127,8 @@ public sealed class StorageFaultSpecs
 
     private static async Task RootCommandAsync(params string[] command)
     {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in command.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{string.Join(' ', command)} failed (these tests need root): {errors}");
+        using var process = ChildProcess.Start(command[0], command[1..], "/");
+        var code = await process.WaitForExitAsync(Workspace.DefaultTimeout);
+        Assert.True(code == 0, $"{string.Join(' ', command)} failed (these tests need root): {process.Output}");
     }
 }

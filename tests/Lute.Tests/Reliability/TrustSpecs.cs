@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Lute.Contracts;
@@ -89,7 +88,7 @@ public sealed class TrustSpecs
         var near = token[..^1];
         Assert.DoesNotContain(near, process.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(near, log, StringComparison.Ordinal);
-        Assert.Contains("\"LUTE_TOKEN\": \"***\"", (await workspace.LuteAsync("show", run.Id.ToString(CultureInfo.InvariantCulture))).Process.Stdout.Aggregate(string.Empty, (a, l) => a + l + "\n"), StringComparison.Ordinal);
+        Assert.Contains("\"LUTE_TOKEN\": \"***\"", string.Join('\n', (await workspace.LuteAsync("show", run.Id.ToString(CultureInfo.InvariantCulture))).Process.Stdout), StringComparison.Ordinal);
         Assert.DoesNotContain(near, Encoding.Latin1.GetString(await ReadStoreBytesAsync(workspace)), StringComparison.Ordinal);
         Assert.Equal("\"survived\"", run.Payload);
     }
@@ -199,17 +198,9 @@ public sealed class TrustSpecs
         // The system's Python: a per-user one (pyenv) may not be readable by nobody.
         string[] python = ["/usr/bin/python3", "-c", "import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.close()", socket];
         string[] command = asNobody ? ["setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", .. python] : python;
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in command.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + errors);
+        using var process = ChildProcess.Start(command[0], command[1..], "/");
+        var code = await process.WaitForExitAsync(Workspace.DefaultTimeout);
+        return (code, process.Output);
     }
 
     private static async Task<byte[]> ReadStoreBytesAsync(Workspace workspace)
