@@ -74,12 +74,18 @@ internal sealed class RunLog : IAsyncDisposable
             LogSource.Message => "log",
             _ => "runner",
         };
-        var origin = rank is null ? $"[{TaskName} {stream}]"
-            : host is null || host == System.Environment.MachineName ? $"[{TaskName} {stream} rank {rank}]"
+        // Called for every line a task writes: the origin of lines without a rank is built once per stream.
+        var origin = rank is null ? _origins.GetOrAdd(stream, (s, task) => $"[{task} {s}]", TaskName)
+            : host is null || host == ThisHost ? $"[{TaskName} {stream} rank {rank}]"
             : $"[{TaskName} {stream} rank {rank} on {host}]";
         _taskLines.Write(
             new LogEvent(DateTimeOffset.Now, LogEventLevel.Information, null, LineTemplate, [new LogEventProperty("Origin", new ScalarValue(origin)), new LogEventProperty("Line", new ScalarValue(text))]));
     }
+
+    // Environment.MachineName asks the kernel each time.
+    private static readonly string ThisHost = System.Environment.MachineName;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _origins = new(StringComparer.Ordinal);
 
     private static readonly MessageTemplate LineTemplate = new Serilog.Parsing.MessageTemplateParser().Parse("{Line:l}");
 
