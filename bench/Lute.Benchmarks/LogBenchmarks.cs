@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Lute.Contracts;
 using Lute.Host.Logging;
+using Lute.Host.Store;
 
 namespace Lute.Benchmarks;
 
@@ -15,7 +16,7 @@ public class LogBenchmarks
     public void Setup()
     {
         _folder = Directory.CreateTempSubdirectory("lute-bench-log-").FullName;
-        _log = new RunLog(Path.Combine(_folder, "1-Bench.log"), "Bench", Serilog.Core.Logger.None, consoleTaskOutput: false);
+        _log = new RunLog(Path.Combine(_folder, "1-Bench.log"), "Bench", Serilog.Core.Logger.None, consoleTaskOutput: false, PrivateFiles.OwnerOnly);
     }
 
     [GlobalCleanup]

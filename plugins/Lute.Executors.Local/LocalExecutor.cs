@@ -26,9 +26,11 @@ internal sealed partial class LocalExecutor(ILogger<LocalExecutor> logger) : IEx
         var program = ProgramLocator.Find(request.Command[0], request.Environment, request.WorkingDirectory);
         var details = new Dictionary<string, string>();
         var arguments = new List<string>();
-        if (request.CpuAffinity && Environment.ProcessorCount > 1)
+        // As LUTE: the runner keeps the first CPU of its affinity mask (it pins itself once the task is launched),
+        // the task gets the rest of the mask, which may be any set of CPUs (a cpuset, a SLURM allocation).
+        if (request.CpuAffinity && CpuSet.Split(CpuSet.Allowed()) is { } split)
         {
-            var cpus = $"1-{Environment.ProcessorCount - 1}";
+            var cpus = CpuSet.Format(split.Task);
             arguments.AddRange([ProgramLocator.Find("taskset", request.Environment, request.WorkingDirectory, fallback: "/usr/bin/taskset"), "-c", cpus]);
             details["cpus"] = cpus;
         }

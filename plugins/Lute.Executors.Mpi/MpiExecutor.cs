@@ -35,9 +35,15 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
             throw new LaunchException(launcher, $"the mpi executor does not know the resource(s) {string.Join(", ", unknown)}; it takes {string.Join(", ", ResourceKeys)}");
         }
 
-        var ranks = Ranks(request, out var rankSource);
-        var usable = Environment.ProcessorCount;
+        var usable = CpuSet.Allowed().Count;
+        var ranks = Ranks(request, usable, out var rankSource);
         var arguments = new List<string> { launcher, flavour.RankCount, ranks.ToString(CultureInfo.InvariantCulture) };
+        var hostfile = Hostfile(request, launcher);
+        if (hostfile is not null)
+        {
+            arguments.AddRange([flavour.Hostfile, hostfile]);
+        }
+
         if (request.Resources.TryGetValue("ntasks-per-node", out var perNode))
         {
             arguments.AddRange([flavour.RanksPerNode, Positive(perNode, "ntasks-per-node", launcher).ToString(CultureInfo.InvariantCulture)]);
@@ -76,16 +82,27 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
         arguments.Add(request.Command[0]);
         arguments.AddRange(request.Command.Skip(1));
 
+        if (hostfile is not null)
+        {
+            details["hostfile"] = hostfile;
+        }
+
         var execution = ProcessGroupLauncher.Start(arguments, request, null, details, logger);
+        if (hostfile is not null)
+        {
+            // As LUTE: the hostfile is the run's own (written for it by a job script) and goes with it.
+            execution.RemoveAtEnd(hostfile);
+        }
+
         LogLaunched(logger, launcher, ranks, rankSource, execution.ProcessId);
         return Task.FromResult<IExecution>(execution);
     }
 
     /// <summary>
-    /// The rank count: the task's <c>ntasks</c>, else <c>SLURM_NPROCS</c> of the task's environment, else the CPUs
-    /// this process may use minus one for the executor, never below one.
+    /// The rank count, by LUTE's rule: the task's <c>ntasks</c> when given; else <c>SLURM_NPROCS</c> of the task's
+    /// environment less one, else the CPUs this process may use less one (the runner keeps a core), never below one.
     /// </summary>
-    internal static int Ranks(LaunchRequest request, out string source)
+    internal static int Ranks(LaunchRequest request, int usableCpus, out string source)
     {
         if (request.Resources.TryGetValue("ntasks", out var ntasks))
         {
@@ -96,12 +113,28 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
         if (request.Environment.TryGetValue("SLURM_NPROCS", out var nprocs) && int.TryParse(nprocs, NumberStyles.None, CultureInfo.InvariantCulture, out var fromSlurm) && fromSlurm > 0)
         {
             source = "SLURM_NPROCS";
-            return fromSlurm;
+            return Math.Max(1, fromSlurm - 1);
         }
 
         source = "cpus";
-        return Math.Max(1, Environment.ProcessorCount - 1);
+        return Math.Max(1, usableCpus - 1);
     }
+
+    /// <summary>The hostfile <c>LUTE_MPI_HOSTFILE_PATH</c> names, if any; a name of a file that does not exist is a launch error.</summary>
+    private static string? Hostfile(LaunchRequest request, string launcher)
+    {
+        if (!request.Environment.TryGetValue(HostfileVariable, out var path) || path.Length == 0)
+        {
+            return null;
+        }
+
+        var full = Path.GetFullPath(path, request.WorkingDirectory);
+        return File.Exists(full)
+            ? full
+            : throw new LaunchException(launcher, $"{HostfileVariable} names the MPI hostfile '{full}', which does not exist; write it before the run, or unset {HostfileVariable}");
+    }
+
+    private const string HostfileVariable = "LUTE_MPI_HOSTFILE_PATH";
 
     private static int Positive(string text, string key, string program) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
@@ -117,16 +150,17 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
         string DefaultLauncher,
         string RankCount,
         string RanksPerNode,
+        string Hostfile,
         string? MapBy,
         string? TagOutput,
         IReadOnlyList<string> RootArguments,
         IReadOnlyList<string> OversubscribeArguments,
         bool ForwardAsList)
     {
-        private static readonly Flavour OpenMpi = new("openmpi", "mpirun", "-np", "--npernode", "--map-by", "--tag-output", ["--allow-run-as-root"], ["--oversubscribe"], ForwardAsList: false);
+        private static readonly Flavour OpenMpi = new("openmpi", "mpirun", "-np", "--npernode", "--hostfile", "--map-by", "--tag-output", ["--allow-run-as-root"], ["--oversubscribe"], ForwardAsList: false);
 
         // MPICH's Hydra has no root check and allows more ranks than cores.
-        private static readonly Flavour Mpich = new("mpich", "mpiexec", "-n", "-ppn", null, "-prepend-rank", [], [], ForwardAsList: true);
+        private static readonly Flavour Mpich = new("mpich", "mpiexec", "-n", "-ppn", "-f", null, "-prepend-rank", [], [], ForwardAsList: true);
 
         public static Flavour For(string name) => name.Trim().ToLowerInvariant() switch
         {

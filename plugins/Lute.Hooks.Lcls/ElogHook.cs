@@ -22,6 +22,9 @@ internal sealed partial class ElogHook : IHook, IDisposable
     private readonly HttpDelivery _http;
     private readonly ILogger _logger;
 
+    // Hooks are built for one run and called one event at a time.
+    private bool _runningPosted;
+
     public ElogHook(PluginSettings settings, ILogger<ElogHook> logger)
     {
         _options = HookSettings.Bind<ElogOptions>(settings);
@@ -44,7 +47,10 @@ internal sealed partial class ElogHook : IHook, IDisposable
         {
             case RunStartedEvent:
                 break;
-            case TaskMessageEvent { Message.Signal: TaskSignals.Started }:
+            // RUNNING once: when the process is launched (a plain command never sends TASK_STARTED), or when the task
+            // says it started if the binding does not receive "launched".
+            case TaskLaunchedEvent or TaskMessageEvent { Message.Signal: TaskSignals.Started } when !_runningPosted:
+                _runningPosted = true;
                 await PostStatusAsync("RUNNING", experiment, run, taskEvent, context, cancellationToken).ConfigureAwait(false);
                 break;
             case TaskMessageEvent { Message.Signal: TaskSignals.Stopped }:

@@ -22,6 +22,9 @@ internal sealed partial class WorkflowManagerHook : IHook, IRequestHandler, IDis
     private readonly Uri? _manager;
     private readonly HttpDelivery _http;
 
+    // Hooks are built for one run and called one event at a time.
+    private bool _runningPosted;
+
     public WorkflowManagerHook(PluginSettings settings, ILogger<WorkflowManagerHook> logger)
     {
         _options = HookSettings.Bind<WorkflowManagerOptions>(settings);
@@ -43,9 +46,15 @@ internal sealed partial class WorkflowManagerHook : IHook, IRequestHandler, IDis
         switch (taskEvent)
         {
             case TaskLaunchedEvent:
+                // As LUTE's executor and its default "task_started" hook: STARTED when submitted, then RUNNING, once
+                // (a plain command never sends TASK_STARTED).
                 await StatusAsync("STARTED", taskEvent, context, null, cancellationToken).ConfigureAwait(false);
+                _runningPosted = true;
+                await StatusAsync("RUNNING", taskEvent, context, null, cancellationToken).ConfigureAwait(false);
                 break;
-            case TaskMessageEvent { Message.Signal: TaskSignals.Started }:
+            case TaskMessageEvent { Message.Signal: TaskSignals.Started } when !_runningPosted:
+                // Only when the binding does not receive "launched".
+                _runningPosted = true;
                 await StatusAsync("RUNNING", taskEvent, context, null, cancellationToken).ConfigureAwait(false);
                 break;
             case TaskMessageEvent { Message: { Signal: TaskSignals.Metadata, Contents: { ValueKind: JsonValueKind.Object } metadata } }:

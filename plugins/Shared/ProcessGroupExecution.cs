@@ -14,6 +14,7 @@ internal sealed partial class ProcessGroupExecution(Process process, RunnerDeath
 {
     private const int SignalBase = 128;
     private const int LastSignal = 64;
+    private readonly List<string> _removeAtEnd = [];
     private int _disposed;
 
     // Once no process of the session is found, none can appear again (only members fork into it): later signals
@@ -56,6 +57,20 @@ internal sealed partial class ProcessGroupExecution(Process process, RunnerDeath
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// A file of the run's (such as a temporary MPI hostfile) removed when the run ends, and by the guard should the
+    /// runner die first.
+    /// </summary>
+    public void RemoveAtEnd(string path)
+    {
+        lock (_removeAtEnd)
+        {
+            _removeAtEnd.Add(path);
+        }
+
+        guard?.AddCleanup(["rm", "-f", "--", path]);
+    }
+
     public ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -68,10 +83,31 @@ internal sealed partial class ProcessGroupExecution(Process process, RunnerDeath
 
             guard?.Dispose();
             process.Dispose();
+            lock (_removeAtEnd)
+            {
+                foreach (var path in _removeAtEnd)
+                {
+                    try
+                    {
+                        File.Delete(path);
+                        LogRemoved(logger, path);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        LogNotRemoved(logger, path, e.Message);
+                    }
+                }
+            }
         }
 
         return ValueTask.CompletedTask;
     }
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Removed {Path}")]
+    private static partial void LogRemoved(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Could not remove {Path}: {Error}")]
+    private static partial void LogNotRemoved(ILogger logger, string path, string error);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Process group {ProcessGroup} is gone; {Signal} not delivered")]
     private static partial void LogGroupGone(ILogger logger, int processGroup, TaskSignal signal);

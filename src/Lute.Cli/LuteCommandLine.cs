@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Lute.Cli.Commands;
 using Lute.Contracts;
 using Lute.Host.Configuration;
@@ -44,6 +45,14 @@ internal static class LuteCommandLine
             return ExitCodes.BadInput;
         }
 
+        if (parsed.Action is HelpAction && parsed.CommandResult.Command == root)
+        {
+            using var help = new StringWriter();
+            var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = help }).ConfigureAwait(false);
+            await Console.Out.WriteAsync(MarkOptionalArguments(help.ToString(), root)).ConfigureAwait(false);
+            return code;
+        }
+
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
@@ -63,6 +72,36 @@ internal static class LuteCommandLine
             await Console.Error.WriteLineAsync($"lute: internal error: {e}").ConfigureAwait(false);
             return ExitCodes.Internal;
         }
+    }
+
+    /// <summary>
+    /// The top-level help's list of commands, with each argument that may be left out written [name] (the list
+    /// writes every argument as &lt;name&gt;; each command's own help already brackets optional ones).
+    /// </summary>
+    internal static string MarkOptionalArguments(string help, RootCommand root)
+    {
+        var lines = help.Split('\n');
+        foreach (var command in root.Subcommands)
+        {
+            var prefix = $"  {command.Name} ";
+            var index = Array.FindIndex(lines, l => l.StartsWith(prefix, StringComparison.Ordinal));
+            if (index < 0)
+            {
+                continue;
+            }
+
+            foreach (var argument in command.Arguments.Where(a => a.Arity.MinimumNumberOfValues == 0))
+            {
+                // Same width, so the descriptions stay aligned.
+                var at = lines[index].IndexOf($" <{argument.Name}>", prefix.Length - 1, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    lines[index] = string.Concat(lines[index].AsSpan(0, at), $" [{argument.Name}]", lines[index].AsSpan(at + argument.Name.Length + 3));
+                }
+            }
+        }
+
+        return string.Join('\n', lines);
     }
 
     public static HostConfiguration LoadConfiguration(ParseResult parsed) => HostConfigurationLoader.Load(parsed.GetValue(Config));

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Lute.Host.Configuration;
+using Lute.Host.Logging;
 using Lute.Host.Running;
 using Lute.Host.Store;
 
@@ -23,7 +24,19 @@ internal static class HistoryCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);
-            using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+            var count = parsed.GetValue(limit);
+            if (count < 0)
+            {
+                throw new InputException($"--limit must be 0 or more, not {count}");
+            }
+
+            using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false);
+            if (store is null)
+            {
+                Console.Out.WriteLine($"(no runs: {Stores.Missing(config)})");
+                return 0;
+            }
+
             if (parsed.GetValue(repair))
             {
                 var marked = await store.MarkAbandonedAsync(Environment.MachineName, RunnerLiveness.IsAlive, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
@@ -38,7 +51,7 @@ internal static class HistoryCommand
                 }
             }
 
-            var runs = await store.HistoryAsync(Math.Max(1, parsed.GetValue(limit)), parsed.GetValue(task), cancellationToken).ConfigureAwait(false);
+            var runs = count == 0 ? [] : await store.HistoryAsync(count, parsed.GetValue(task), cancellationToken).ConfigureAwait(false);
             var rows = new List<string[]> { new[] { "ID", "TASK", "EXECUTOR", "STATUS", "EXIT", "STARTED (UTC)", "DURATION", "REASON" } };
             rows.AddRange(runs.Select(r => new[]
             {
@@ -52,7 +65,7 @@ internal static class HistoryCommand
                 OneLine(r.Reason ?? string.Empty),
             }));
             Console.Out.Write(Table(rows));
-            if (runs.Count == 0)
+            if (runs.Count == 0 && count > 0)
             {
                 Console.Out.WriteLine($"(no runs in {store.Path})");
             }
@@ -69,7 +82,8 @@ internal static class HistoryCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);
-            using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+            using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false)
+                              ?? throw new InputException($"there is no run {parsed.GetValue(id)}: {Stores.Missing(config)}");
             var run = await store.GetAsync(parsed.GetValue(id), cancellationToken).ConfigureAwait(false)
                       ?? throw new InputException($"there is no run {parsed.GetValue(id)} in {store.Path}; see lute history");
             Console.Out.Write(Describe(run));
@@ -81,7 +95,7 @@ internal static class HistoryCommand
     internal static string Describe(RunRecord run)
     {
         var text = new StringBuilder();
-        void Line(string key, string? value) => text.Append(CultureInfo.InvariantCulture, $"{key + ":",-15}{value ?? "-"}\n");
+        void Line(string key, string? value) => text.Append(CultureInfo.InvariantCulture, $"{key + ":",-15}{(value is null ? "-" : ControlCharacters.Escape(value))}\n");
         void Json(string key, string? json)
         {
             if (json is null)
@@ -144,7 +158,7 @@ internal static class HistoryCommand
         {
             using var document = JsonDocument.Parse(json);
             using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = ReadableJsonEncoder.Instance }))
             {
                 document.WriteTo(writer);
             }
@@ -159,7 +173,7 @@ internal static class HistoryCommand
 
     private static string OneLine(string text)
     {
-        var line = text.ReplaceLineEndings(" ");
+        var line = ControlCharacters.Escape(text.ReplaceLineEndings(" "));
         return line.Length > 60 ? line[..57] + "..." : line;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lute.Contracts;
 using Lute.Host.Plugins;
+using Lute.Host.Running;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lute.Cli.Commands;
@@ -18,6 +19,12 @@ internal static class PluginsCommand
             var output = Console.Out;
             output.WriteLine($"Plugin directory: {config.PluginDirectory}");
             output.WriteLine($"Host contracts: {ContractVersion.Text}; default executor: {config.DefaultExecutor}; configuration: {config.SourcePath ?? "embedded defaults"}");
+            if (host.DirectoryProblem is { } problem)
+            {
+                Console.Error.WriteLine($"lute: error: {problem}; build the shipped plugins (./build.sh puts them in out/plugins), or set 'directory:' in plugins.yaml to the folder that holds them");
+                return ExitCodes.BadInput;
+            }
+
             if (host.Plugins.Count == 0)
             {
                 output.WriteLine("No plugins found. Build them (./build.sh) or drop a plugin's folder into the plugin directory.");

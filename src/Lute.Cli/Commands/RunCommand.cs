@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Lute.Host.Configuration;
 using Lute.Host.Diagnostics;
+using Lute.Host.Logging;
 using Lute.Host.Plugins;
 using Lute.Host.Running;
 using Lute.Host.Store;
@@ -59,7 +60,7 @@ internal static class RunCommand
         var exitText = result.ExitCode is { } code ? $"exit code {code}" : result.Signal is { } signal ? $"signal {signal}" : "not launched";
         Console.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Run {(outcome.Recorded || result.Run.RunId != 0 ? result.Run.RunId.ToString(CultureInfo.InvariantCulture) : "(not recorded)")} ({result.Run.TaskName}, {result.Run.Executor}) {result.Status.ToString().ToUpperInvariant()} in {result.Duration.TotalSeconds:0.###}s, {exitText}{(result.Reason is null ? string.Empty : $": {result.Reason}")}"));
+            $"Run {(outcome.Recorded || result.Run.RunId != 0 ? result.Run.RunId.ToString(CultureInfo.InvariantCulture) : "(not recorded)")} ({result.Run.TaskName}, {result.Run.Executor}) {result.Status.ToString().ToUpperInvariant()} in {result.Duration.TotalSeconds:0.###}s, {exitText}{(result.Reason is null ? string.Empty : $": {ControlCharacters.Escape(result.Reason)}")}"));
         Console.Out.WriteLine(outcome.Recorded
             ? $"Result recorded in {outcome.StorePath} (lute show {result.Run.RunId})"
             : $"Result NOT recorded: {outcome.StoreProblem ?? $"the result store {outcome.StorePath} could not be written"}");

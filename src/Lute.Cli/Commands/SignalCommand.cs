@@ -19,7 +19,8 @@ internal static partial class SignalCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);
-            using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+            using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false)
+                              ?? throw new InputException($"there is no run {parsed.GetValue(id)}: {Stores.Missing(config)}");
             var run = await store.GetAsync(parsed.GetValue(id), cancellationToken).ConfigureAwait(false)
                       ?? throw new InputException($"there is no run {parsed.GetValue(id)} in {store.Path}");
             if (run.EndedAt is not null)

@@ -37,7 +37,13 @@ internal static class StatusCommand
             Console.Out.WriteLine($"note: {state.Note}");
         }
 
-        using var store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+        using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false);
+        if (store is null)
+        {
+            Console.Out.WriteLine($"no run of job {job} recorded: {Stores.Missing(config)}");
+            return 0;
+        }
+
         var runs = await store.ForSlurmJobAsync(job.Split('.')[0], cancellationToken).ConfigureAwait(false);
         foreach (var run in runs)
         {

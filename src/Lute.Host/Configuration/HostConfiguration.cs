@@ -1,4 +1,5 @@
 using Lute.Contracts;
+using Lute.Host.Store;
 
 namespace Lute.Host.Configuration;
 
@@ -11,6 +12,9 @@ public sealed record HostConfiguration
     /// <summary>The directory whose sub-folders are plugins.</summary>
     public required string PluginDirectory { get; init; }
 
+    /// <summary>Where <see cref="PluginDirectory"/> came from, for messages: a place in plugins.yaml, or the embedded default.</summary>
+    public string PluginDirectoryOrigin { get; init; } = "the embedded default (plugins/ beside the lute program)";
+
     /// <summary>The executor of tasks that name none.</summary>
     public string DefaultExecutor { get; init; } = "local";
 
@@ -22,6 +26,13 @@ public sealed record HostConfiguration
 
     /// <summary>Where per-run log files go.</summary>
     public required string LogDirectory { get; init; }
+
+    /// <summary>
+    /// The permissions of the files lute creates for a run's record (the store, its -wal and -shm files, run logs,
+    /// reports): owner-only by default; <c>store_mode: 0640</c> lets the file's group read them. Folders lute creates
+    /// for them get the matching search bits.
+    /// </summary>
+    public UnixFileMode StoreMode { get; init; } = PrivateFiles.OwnerOnly;
 
     /// <summary>Plugins named in plugins.yaml (settings, pins, disabled plugins).</summary>
     public IReadOnlyList<PluginEntry> Plugins { get; init; } = [];

@@ -1,4 +1,5 @@
 using Lute.Contracts;
+using Lute.Host.Store;
 using YamlDotNet.RepresentationModel;
 
 namespace Lute.Host.Configuration;
@@ -10,7 +11,7 @@ public static class HostConfigurationLoader
     public const string ConfigVariable = "LUTE_CONFIG";
 
     private static readonly string[] Keys =
-        ["directory", "default_executor", "store", "logs", "plugins", "hooks", "console_task_output", "drain_timeout", "max_message_bytes", "secret_variables", "plugin_permissions"];
+        ["directory", "default_executor", "store", "logs", "plugins", "hooks", "console_task_output", "drain_timeout", "max_message_bytes", "secret_variables", "plugin_permissions", "store_mode"];
 
     /// <summary>The largest <c>max_message_bytes</c>: a frame is held whole in memory while it is read.</summary>
     public const int MaxMessageBytesLimit = 64 * 1024 * 1024;
@@ -81,7 +82,7 @@ public static class HostConfigurationLoader
             switch (key)
             {
                 case "directory":
-                    config = config with { PluginDirectory = Resolve(folder, yaml.Scalar(value, field)) };
+                    config = config with { PluginDirectory = Resolve(folder, yaml.Scalar(value, field)), PluginDirectoryOrigin = $"'directory' at {yaml.At(value)}" };
                     break;
                 case "default_executor":
                     config = config with { DefaultExecutor = yaml.Scalar(value, field), DefaultExecutorLocation = yaml.At(value) };
@@ -119,6 +120,9 @@ public static class HostConfigurationLoader
                         },
                     };
                     break;
+                case "store_mode":
+                    config = config with { StoreMode = ReadStoreMode(yaml, value, field) };
+                    break;
                 default:
                     config = config with { MaxMessageBytes = yaml.PositiveInt(value, field, MaxMessageBytesLimit, "1048576 (1 MiB, the default)") };
                     break;
@@ -132,6 +136,17 @@ public static class HostConfigurationLoader
 
         return config;
     }
+
+    private static UnixFileMode ReadStoreMode(YamlNodes yaml, YamlNode value, string field) =>
+        yaml.Scalar(value, field).TrimStart('0') switch
+        {
+            "600" => PrivateFiles.OwnerOnly,
+            "640" => PrivateFiles.GroupReadable,
+            var other => throw yaml.Error(
+                value,
+                $"{field} must be 0600 (only you read the runs' records) or 0640 (your group reads them too), not '{other}'",
+                "write store_mode: 0600 (the default) or store_mode: 0640, and give the store's folder the group that may read it"),
+        };
 
     private static List<string> ReadSecretPatterns(YamlNodes yaml, YamlNode value, string field)
     {

@@ -102,6 +102,9 @@ public sealed record TaskDefinition
 
     /// <summary>Keep one CPU for the runner and give the task the rest.</summary>
     public bool CpuAffinity { get; init; }
+
+    /// <summary>What the task does, in the author's words (<c>description:</c>); recorded with each run.</summary>
+    public string? Description { get; init; }
 }
 
 /// <summary>How a task's environment is built from the runner's.</summary>

@@ -181,7 +181,7 @@ public static class TaskFileLoader
                     task = task with { CpuAffinity = yaml.Boolean(value, field) };
                     break;
                 default:
-                    yaml.Scalar(value, field);
+                    task = task with { Description = yaml.Scalar(value, field) };
                     break;
             }
         }

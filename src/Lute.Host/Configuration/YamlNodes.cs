@@ -21,6 +21,11 @@ internal sealed class YamlNodes(string file)
     /// <summary>Reads a configuration file's text; a file that cannot be read is an <see cref="InputException"/>.</summary>
     public static string ReadFile(string path, string what)
     {
+        if (Directory.Exists(path))
+        {
+            throw new InputException($"cannot read {what} '{path}': it is a folder; name the YAML file in it");
+        }
+
         try
         {
             return System.IO.File.ReadAllText(path);

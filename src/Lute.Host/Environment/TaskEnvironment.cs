@@ -30,17 +30,22 @@ public static class TaskEnvironment
     /// <param name="baseEnvironment">The starting environment; not changed.</param>
     /// <param name="spec">The changes.</param>
     /// <param name="renderer">Renders <c>{{ }}</c> references in values.</param>
+    /// <param name="relativeTo">The folder a relative <c>source</c> path is taken from: the task file's (the current directory when null).</param>
     /// <param name="cancellationToken">Cancels sourcing.</param>
     public static async Task<Dictionary<string, string>> BuildAsync(
         IReadOnlyDictionary<string, string> baseEnvironment,
         EnvironmentSpec spec,
         TemplateRenderer renderer,
+        string? relativeTo = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(renderer);
         var env = new Dictionary<string, string>(baseEnvironment, StringComparer.Ordinal);
         if (spec.Source is not null)
         {
-            env = await SourceAsync(env, renderer.Render(spec.Source), spec.Source.Location, cancellationToken).ConfigureAwait(false);
+            var script = Path.GetFullPath(renderer.Render(spec.Source), relativeTo ?? Directory.GetCurrentDirectory());
+            env = await SourceAsync(env, script, spec.Source.Location, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var name in spec.Unset)
@@ -83,8 +88,9 @@ public static class TaskEnvironment
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        // As LUTE: sourced with `set -a`, so that variables the script assigns without `export` reach the task too.
         // The script's own output goes to stderr so that stdout carries only the NUL-separated environment.
-        foreach (var arg in new[] { "-c", ". \"$1\" 1>&2 || exit $?; exec env -0", "lute-source", script })
+        foreach (var arg in new[] { "-c", "set -a; . \"$1\" 1>&2 || exit $?; set +a; exec env -0", "lute-source", script })
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,4 +1,5 @@
 using Lute.Contracts;
+using Lute.Host.Store;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -16,17 +17,19 @@ internal sealed class RunLog : IAsyncDisposable
     private readonly Logger _file;
     private readonly Logger _both;
     private readonly Serilog.ILogger _taskLines;
+    private readonly Logger _runner;
     private readonly SerilogLoggerFactory _factory;
 
-    public RunLog(string path, string taskName, Serilog.ILogger console, bool consoleTaskOutput)
+    public RunLog(string path, string taskName, Serilog.ILogger console, bool consoleTaskOutput, UnixFileMode mode)
     {
         Path = path;
         var file = new LoggerConfiguration().MinimumLevel.Verbose();
         try
         {
-            // Opened here, so that a folder or file that cannot be written is known before the task starts.
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            using (new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+            // Created here with the store's mode (the sink would follow the umask), so that a folder or file that
+            // cannot be written is also known before the task starts.
+            PrivateFiles.CreateFolder(System.IO.Path.GetDirectoryName(path)!, mode);
+            using (PrivateFiles.Open(path, FileMode.Append, mode))
             {
             }
 
@@ -46,7 +49,13 @@ internal sealed class RunLog : IAsyncDisposable
             .CreateLogger();
         _taskLines = consoleTaskOutput || FileProblem is not null ? _both : _file;
         TaskName = taskName;
-        _factory = new SerilogLoggerFactory(_both);
+        // The runner's own lines may quote what a task said (a failure's reason, a hook's error): escaped too.
+        _runner = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .Enrich.With<EscapingEnricher>()
+            .WriteTo.Logger(_both)
+            .CreateLogger();
+        _factory = new SerilogLoggerFactory(_runner);
         Runner = _factory.CreateLogger("Lute.Runner");
     }
 
@@ -79,7 +88,7 @@ internal sealed class RunLog : IAsyncDisposable
             : host is null || host == ThisHost ? $"[{TaskName} {stream} rank {rank}]"
             : $"[{TaskName} {stream} rank {rank} on {host}]";
         _taskLines.Write(
-            new LogEvent(DateTimeOffset.Now, LogEventLevel.Information, null, LineTemplate, [new LogEventProperty("Origin", new ScalarValue(origin)), new LogEventProperty("Line", new ScalarValue(text))]));
+            new LogEvent(DateTimeOffset.Now, LogEventLevel.Information, null, LineTemplate, [new LogEventProperty("Origin", new ScalarValue(origin)), new LogEventProperty("Line", new ScalarValue(ControlCharacters.Escape(text)))]));
     }
 
     // Environment.MachineName asks the kernel each time.
@@ -92,6 +101,7 @@ internal sealed class RunLog : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _factory.Dispose();
+        await _runner.DisposeAsync().ConfigureAwait(false);
         await _both.DisposeAsync().ConfigureAwait(false);
         try
         {
@@ -101,6 +111,27 @@ internal sealed class RunLog : IAsyncDisposable
         {
             // The disk filled up or went away: the last buffered lines are lost from the file only; the console
             // had them, and the outcome was already reported.
+        }
+    }
+
+    /// <summary>Escapes control characters in the text values of a runner line's properties.</summary>
+    private sealed class EscapingEnricher : ILogEventEnricher
+    {
+        public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+        {
+            List<LogEventProperty>? changed = null;
+            foreach (var (name, value) in logEvent.Properties)
+            {
+                if (value is ScalarValue { Value: string text } && ControlCharacters.NeedsEscaping(text))
+                {
+                    (changed ??= []).Add(new LogEventProperty(name, new ScalarValue(ControlCharacters.Escape(text))));
+                }
+            }
+
+            foreach (var property in changed ?? [])
+            {
+                logEvent.AddOrUpdateProperty(property);
+            }
         }
     }
 }

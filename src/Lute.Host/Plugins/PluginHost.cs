@@ -41,6 +41,9 @@ public sealed partial class PluginHost : IDisposable
         _directoryExposed = new Lazy<string?>(() => WritableByOthers(config.PluginDirectory));
     }
 
+    /// <summary>Why no plugin could be looked for at all (the plugin directory is missing), or null.</summary>
+    public string? DirectoryProblem { get; private set; }
+
     /// <summary>Every plugin found, loaded or not, in folder-name order.</summary>
     public IReadOnlyList<PluginInfo> Plugins { get; private set; } = [];
 
@@ -64,6 +67,7 @@ public sealed partial class PluginHost : IDisposable
         if (!Directory.Exists(config.PluginDirectory))
         {
             host.Plugins = infos;
+            host.DirectoryProblem = $"the plugin directory {config.PluginDirectory} does not exist (set by {config.PluginDirectoryOrigin})";
             return host;
         }
 

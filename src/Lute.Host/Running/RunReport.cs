@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Lute.Contracts;
+using Lute.Host.Store;
 using Microsoft.Extensions.Logging;
 
 namespace Lute.Host.Running;
@@ -20,7 +21,7 @@ internal static partial class RunReport
     };
 
     /// <summary>Writes the report when the task sent items for it; returns its path, or null when there is none.</summary>
-    public static string? Write(string path, RunResult result, IReadOnlyList<JsonElement> items, ILogger logger)
+    public static string? Write(string path, RunResult result, IReadOnlyList<JsonElement> items, UnixFileMode mode, ILogger logger)
     {
         if (items.Count == 0)
         {
@@ -30,9 +31,14 @@ internal static partial class RunReport
         try
         {
             var folder = Path.GetDirectoryName(path)!;
-            Directory.CreateDirectory(folder);
+            PrivateFiles.CreateFolder(folder, mode);
             var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{System.Environment.ProcessId}.tmp");
-            File.WriteAllText(temporary, Render(result, items), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            using (var stream = PrivateFiles.Open(temporary, FileMode.Create, mode))
+            using (var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
+            {
+                writer.Write(Render(result, items));
+            }
+
             File.Move(temporary, path, overwrite: true);
             LogWritten(logger, path, items.Count);
             return path;

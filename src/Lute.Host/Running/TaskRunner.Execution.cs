@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Lute.Contracts;
+using Lute.Host.Configuration;
 using Lute.Host.Diagnostics;
 using Lute.Host.Environment;
 using Lute.Host.Logging;
@@ -54,7 +55,7 @@ public sealed partial class TaskRunner
             ? $"unrecorded-{startedAt.UtcDateTime.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}-{System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log"
             : $"{runId.ToString(CultureInfo.InvariantCulture)}-{SafeFileName(prepared.Task.Name)}.log";
         StartupTrace.Mark("run recorded (PENDING)");
-        await using var log = new RunLog(Path.Combine(config.LogDirectory, logName), prepared.Task.Name, console, config.ConsoleTaskOutput);
+        await using var log = new RunLog(Path.Combine(config.LogDirectory, logName), prepared.Task.Name, console, config.ConsoleTaskOutput, config.StoreMode);
         if (storeProblem is not null)
         {
             LogNotRecorded(log.Runner, storeProblem);
@@ -114,12 +115,14 @@ public sealed partial class TaskRunner
         ResultStore? store = null;
         try
         {
-            store = await ResultStore.OpenAsync(config.StorePath, cancellationToken).ConfigureAwait(false);
+            store = await ResultStore.OpenAsync(config.StorePath, config.StoreMode, cancellationToken).ConfigureAwait(false);
             StartupTrace.Mark("result store opened");
             var runId = await store.InsertAsync(
                 new NewRun
                 {
-                    Task = prepared.Task.Name,
+                    Task = TaskNames.Base(prepared.Task.Name),
+                    TaskFullName = TaskNames.Base(prepared.Task.Name) == prepared.Task.Name ? null : prepared.Task.Name,
+                    Description = prepared.Task.Description,
                     TaskFile = prepared.File.Path,
                     Executor = prepared.ExecutorName,
                     Experiment = prepared.File.Header.Experiment,
@@ -127,9 +130,9 @@ public sealed partial class TaskRunner
                     StartedAt = startedAt,
                     Host = System.Environment.MachineName,
                     RunnerPid = System.Environment.ProcessId,
-                    Command = JsonSerializer.Serialize(prepared.Command.Select(prepared.Redactor.Redact).ToList(), HostJson.Default.ListString),
-                    Parameters = JsonSerializer.Serialize(new SortedDictionary<string, string>(prepared.Parameters.ToDictionary(p => p.Key, p => prepared.Redactor.Redact(p.Value)), StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringString),
-                    Environment = JsonSerializer.Serialize(prepared.Redactor.Redact(environmentChanges), typeof(SortedDictionary<string, string>), HostJson.Default),
+                    Command = JsonSerializer.Serialize(prepared.Command.Select(prepared.Redactor.Redact).ToList(), HostJson.Stored.ListString),
+                    Parameters = JsonSerializer.Serialize(new SortedDictionary<string, string>(prepared.Parameters.ToDictionary(p => p.Key, p => prepared.Redactor.Redact(p.Value)), StringComparer.Ordinal), HostJson.Stored.SortedDictionaryStringString),
+                    Environment = JsonSerializer.Serialize(prepared.Redactor.Redact(environmentChanges), typeof(SortedDictionary<string, string>), HostJson.Stored),
                     WorkDirectory = prepared.WorkingDirectory,
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -177,6 +180,11 @@ public sealed partial class TaskRunner
         var consuming = bus.ConsumeAsync(async (taskEvent, reply) =>
         {
             state.Apply(taskEvent);
+            if (taskEvent is TaskStatusEvent { Status: RunStatus.Stopped or RunStatus.Running } status && store is not null)
+            {
+                await RecordStatusAsync(store, run.RunId, status.Status, logger).ConfigureAwait(false);
+            }
+
             if (taskEvent is LogLineEvent line)
             {
                 log.TaskLine(line.Source, line.Rank, line.Text, line.Rank is { } rank ? tcp?.Hosts.Of(rank) : null);
@@ -200,6 +208,7 @@ public sealed partial class TaskRunner
         string? launchError = null;
         string? taskletFailure = null;
         string? runnerError = null;
+        RunnerPin? pin = null;
         var details = new Dictionary<string, string>();
         if (System.Environment.GetEnvironmentVariable("SLURM_JOB_ID") is { Length: > 0 } allocation)
         {
@@ -242,7 +251,7 @@ public sealed partial class TaskRunner
                 }
             }
 
-            var tasklets = new TaskletRunner(run, prepared.Environment, prepared.WorkingDirectory, state, logger);
+            var tasklets = new TaskletRunner(run, prepared.Environment, prepared.WorkingDirectory, config.DrainTimeout, state, logger);
             taskletFailure = await tasklets.RunAsync("before", prepared.Before, control.Cancelled).ConfigureAwait(false);
             if (taskletFailure is null && !control.Cancelled.IsCancellationRequested)
             {
@@ -271,6 +280,7 @@ public sealed partial class TaskRunner
                 if (execution is not null)
                 {
                     control.Attach(execution);
+                    pin = prepared.Task.CpuAffinity ? RunnerPin.Pin(logger) : null;
                     foreach (var (key, value) in execution.Details)
                     {
                         details[key] = value;
@@ -282,10 +292,10 @@ public sealed partial class TaskRunner
                             run.RunId,
                             new RunningUpdate(
                                 execution.ProcessId,
-                                JsonSerializer.Serialize(details, HostJson.Default.DictionaryStringString),
-                                JsonSerializer.Serialize(sessions.Select(s => s.Description).ToList(), HostJson.Default.ListString),
+                                JsonSerializer.Serialize(details, HostJson.Stored.DictionaryStringString),
+                                JsonSerializer.Serialize(sessions.Select(s => s.Description).ToList(), HostJson.Stored.ListString),
                                 log.Path,
-                                JsonSerializer.Serialize(prepared.Redactor.Redact(environmentChanges), typeof(SortedDictionary<string, string>), HostJson.Default)),
+                                JsonSerializer.Serialize(prepared.Redactor.Redact(environmentChanges), typeof(SortedDictionary<string, string>), HostJson.Stored)),
                             CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
                     }
                     catch (StoreException e)
@@ -350,6 +360,7 @@ public sealed partial class TaskRunner
         }
         finally
         {
+            pin?.Dispose();
             if (execution is not null)
             {
                 await execution.DisposeAsync().ConfigureAwait(false);
@@ -361,7 +372,7 @@ public sealed partial class TaskRunner
 
         if (prepared.Result is not null && state.Payload is null)
         {
-            state.SetPayload(JsonSerializer.SerializeToElement(prepared.Result, HostJson.Default.String));
+            state.SetPayload(JsonSerializer.SerializeToElement(prepared.Result, HostJson.Stored.String));
         }
 
         var result = Decide(run, startedAt, exit, cause, launchError, taskletFailure ?? runnerError, control, state, details, prepared);
@@ -370,7 +381,7 @@ public sealed partial class TaskRunner
             result = result with { Status = RunStatus.Failed, Reason = runnerError };
         }
 
-        result = result with { ReportPath = RunReport.Write(Path.ChangeExtension(log.Path, ".report.html"), result, state.ReportItems(), logger) };
+        result = result with { ReportPath = RunReport.Write(Path.ChangeExtension(log.Path, ".report.html"), result, state.ReportItems(), config.StoreMode, logger) };
         await dispatcher.DispatchAsync(new RunEndedEvent(DateTimeOffset.UtcNow, result), run.TaskName, CancellationToken.None).ConfigureAwait(false);
         foreach (var session in sessions)
         {
@@ -390,6 +401,19 @@ public sealed partial class TaskRunner
             Status = critical is not null ? RunStatus.Failed : result.Status,
             Reason = critical ?? result.Reason,
         };
+    }
+
+    /// <summary>A stop or continue is recorded as it happens (STOPPED, RUNNING again); a store failure only logs.</summary>
+    private static async Task RecordStatusAsync(ResultStore store, long runId, RunStatus status, ILogger logger)
+    {
+        try
+        {
+            await store.UpdateStatusAsync(runId, status, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreException e)
+        {
+            LogStoreFailed(logger, e.Message);
+        }
     }
 
     private async Task<(ProcessExit Exit, EndCause Cause)> SuperviseAsync(IExecution execution, PreparedRun prepared, RunControl control, ILogger logger)

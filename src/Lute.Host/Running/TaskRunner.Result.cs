@@ -63,15 +63,16 @@ public sealed partial class TaskRunner
         Reason = result.Reason,
         LaunchFailed = result.LaunchFailed,
         EndedAt = result.EndedAt,
-        Summary = result.Summary.Count == 0 ? null : JsonSerializer.Serialize(new SortedDictionary<string, string>(result.Summary.ToDictionary(), StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringString),
-        Payload = result.Payload?.GetRawText(),
-        Details = result.Details.Count == 0 ? null : JsonSerializer.Serialize(new SortedDictionary<string, string>(result.Details.ToDictionary(), StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringString),
+        Summary = result.Summary.Count == 0 ? null : JsonSerializer.Serialize(new SortedDictionary<string, string>(result.Summary.ToDictionary(), StringComparer.Ordinal), HostJson.Stored.SortedDictionaryStringString),
+        // Written again rather than kept as the task sent it: "\u00e9" escapes and the like become readable text.
+        Payload = result.Payload is { } payload ? JsonSerializer.Serialize(payload, HostJson.Stored.JsonElement) : null,
+        Details = result.Details.Count == 0 ? null : JsonSerializer.Serialize(new SortedDictionary<string, string>(result.Details.ToDictionary(), StringComparer.Ordinal), HostJson.Stored.SortedDictionaryStringString),
         LogPath = logPath,
         Metadata = state.Metadata() is { Count: > 0 } metadata
-            ? JsonSerializer.Serialize(new SortedDictionary<string, JsonElement>(metadata, StringComparer.Ordinal), HostJson.Default.SortedDictionaryStringJsonElement)
+            ? JsonSerializer.Serialize(new SortedDictionary<string, JsonElement>(metadata, StringComparer.Ordinal), HostJson.Stored.SortedDictionaryStringJsonElement)
             : null,
         ReportPath = result.ReportPath,
-        Undelivered = state.Undelivered() is { Count: > 0 } undelivered ? JsonSerializer.Serialize(undelivered, HostJson.Default.ListUndeliveredEntry) : null,
-        HookErrors = state.HookErrors() is { Count: > 0 } errors ? JsonSerializer.Serialize(errors, HostJson.Default.ListHookErrorEntry) : null,
+        Undelivered = state.Undelivered() is { Count: > 0 } undelivered ? JsonSerializer.Serialize(undelivered, HostJson.Stored.ListUndeliveredEntry) : null,
+        HookErrors = state.HookErrors() is { Count: > 0 } errors ? JsonSerializer.Serialize(errors, HostJson.Stored.ListHookErrorEntry) : null,
     };
 }

@@ -62,7 +62,7 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         var result = task.Result is null ? null : renderer.Render(task.Result);
         var before = PrepareTasklets(task.Before, renderer);
         var after = PrepareTasklets(task.After, renderer);
-        var environment = await TaskEnvironment.BuildAsync(baseEnvironment, task.Environment, renderer, cancellationToken).ConfigureAwait(false);
+        var environment = await TaskEnvironment.BuildAsync(baseEnvironment, task.Environment, renderer, folder, cancellationToken).ConfigureAwait(false);
 
         return new PreparedRun
         {
@@ -167,12 +167,15 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
         {
             var what = kind.ToString().ToLowerInvariant();
             var failed = e.FailedPlugins is null ? string.Empty : $" (plugins that failed to load: {e.FailedPlugins})";
+            var missing = plugins.DirectoryProblem is { } problem ? $": {problem}" : string.Empty;
             throw new ConfigurationException(
                 namedAt,
-                $"no {what} named '{name}'{failed}",
-                available.Count == 0
-                    ? $"install a plugin that provides a {what} (see 'lute plugins')"
-                    : $"write one of the available {what}s: {string.Join(", ", available)} (see 'lute plugins')",
+                $"no {what} named '{name}'{failed}{missing}",
+                plugins.DirectoryProblem is not null
+                    ? "build the shipped plugins (./build.sh puts them in out/plugins), or set 'directory:' in plugins.yaml to the folder that holds them"
+                    : available.Count == 0
+                        ? $"install a plugin that provides {(what[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a")} {what} (see 'lute plugins')"
+                        : $"write one of the available {what}s: {string.Join(", ", available)} (see 'lute plugins')",
                 e);
         }
     }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Lute.Contracts;
+using Lute.Executors;
 using Lute.Host.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,8 @@ internal sealed record PreparedTasklet(TaskletSpec Spec, IReadOnlyList<string> A
 /// Runs tasklets in order, each with its time limit. Output goes to the summary and/or the result payload as the
 /// task file says; a failure is logged, and fails the run when the tasklet's policy is <c>fail</c>.
 /// </summary>
-internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<string, string> environment, string workingDirectory, RunState state, ILogger logger)
+internal sealed partial class TaskletRunner(
+    RunInfo run, IReadOnlyDictionary<string, string> environment, string workingDirectory, TimeSpan drainTimeout, RunState state, ILogger logger)
 {
     private const int MaxOutputChars = 1024 * 1024;
     private readonly List<JsonElement> _results = [];
@@ -60,7 +62,7 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
             if (tasklet.Spec.AsResult)
             {
                 _results.Add(AsJson(text));
-                state.SetPayload(_results.Count == 1 ? _results[0] : JsonSerializer.SerializeToElement(_results, Store.HostJson.Default.ListJsonElement));
+                state.SetPayload(_results.Count == 1 ? _results[0] : JsonSerializer.SerializeToElement(_results, Store.HostJson.Stored.ListJsonElement));
             }
         }
 
@@ -76,7 +78,7 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
         }
 
         values.Add(value);
-        state.AddSummary(key, values.Count == 1 ? value : JsonSerializer.Serialize(values, Store.HostJson.Default.ListString));
+        state.AddSummary(key, values.Count == 1 ? value : JsonSerializer.Serialize(values, Store.HostJson.Stored.ListString));
     }
 
     private async Task<TaskletOutput> RunOneAsync(PreparedTasklet tasklet, CancellationToken cancellationToken)
@@ -105,7 +107,15 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
 
     private async Task<TaskletOutput> RunCommandAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Resolve(command[0]))
+        var program = Resolve(command[0]);
+        if (!File.Exists(program))
+        {
+            return new TaskletOutput(false, null, $"cannot start '{command[0]}': no such program{(command[0].Contains('/', StringComparison.Ordinal) ? string.Empty : " in the task's PATH")}");
+        }
+
+        // Like a task, a tasklet leads a session of its own (setsid execs in place: its process id is the session's),
+        // so that whatever it leaves running can be found and ended with it.
+        var start = new ProcessStartInfo(File.Exists(SetsidPath) ? SetsidPath : "setsid")
         {
             WorkingDirectory = workingDirectory,
             UseShellExecute = false,
@@ -113,6 +123,7 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        start.ArgumentList.Add(program);
         foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
@@ -137,22 +148,45 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
         using (process)
         {
             process.StandardInput.Close();
-            var stdout = ReadBoundedAsync(process.StandardOutput, cancellationToken);
-            var stderr = ReadBoundedAsync(process.StandardError, cancellationToken);
+            using var reading = new CancellationTokenSource();
+            var stdout = ReadBoundedAsync(process.StandardOutput, reading.Token);
+            var stderr = ReadBoundedAsync(process.StandardError, reading.Token);
             try
             {
                 await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // The tasklet has exited (or is out of time): whatever it left in its session goes with it, and its
+                // output is what it wrote until then; a process that escaped the session may hold the pipes open, so
+                // reading them stops after the drain limit.
+                EndSession(process.Id);
+                reading.CancelAfter(drainTimeout);
                 await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
 
+            var output = stdout.Result;
             return process.ExitCode == 0
-                ? new TaskletOutput(true, await stdout.ConfigureAwait(false))
-                : new TaskletOutput(false, await stdout.ConfigureAwait(false), $"exit code {process.ExitCode}: {Tail(await stderr.ConfigureAwait(false))}");
+                ? new TaskletOutput(true, output)
+                : new TaskletOutput(false, output, $"exit code {process.ExitCode}: {Tail(stderr.Result)}");
+        }
+    }
+
+    private const string SetsidPath = "/usr/bin/setsid";
+
+    private void EndSession(int session)
+    {
+        try
+        {
+            var killed = Native.KillSession(session);
+            if (killed > 0)
+            {
+                LogLeftovers(logger, killed, session);
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            LogLeftoversFailed(logger, session, e.Message);
         }
     }
 
@@ -170,17 +204,25 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
             .FirstOrDefault(File.Exists) ?? program;
     }
 
+    /// <summary>Reads to the end (or until <paramref name="cancellationToken"/> fires), keeping the first MiB; never throws for the cancel.</summary>
     private static async Task<string> ReadBoundedAsync(StreamReader reader, CancellationToken cancellationToken)
     {
         var builder = new StringBuilder();
         var buffer = new char[8192];
-        int read;
-        while ((read = await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        try
         {
-            if (builder.Length < MaxOutputChars)
+            int read;
+            while ((read = await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                builder.Append(buffer, 0, Math.Min(read, MaxOutputChars - builder.Length));
+                if (builder.Length < MaxOutputChars)
+                {
+                    builder.Append(buffer, 0, Math.Min(read, MaxOutputChars - builder.Length));
+                }
             }
+        }
+        catch (OperationCanceledException)
+        {
+            // A process outside the tasklet's session still holds the pipe: what arrived until now is the output.
         }
 
         return builder.ToString();
@@ -201,12 +243,18 @@ internal sealed partial class TaskletRunner(RunInfo run, IReadOnlyDictionary<str
         }
         catch (JsonException)
         {
-            return JsonSerializer.SerializeToElement(text, Store.HostJson.Default.String);
+            return JsonSerializer.SerializeToElement(text, Store.HostJson.Stored.String);
         }
     }
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "The {Phase} tasklet {Tasklet} failed: {Error}")]
     private static partial void LogFailed(ILogger logger, string phase, string tasklet, string error);
+
+    [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "A tasklet left {Count} process(es) running in its session {Session}: ended")]
+    private static partial void LogLeftovers(ILogger logger, int count, int session);
+
+    [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "Could not end what a tasklet left in its session {Session}: {Error}")]
+    private static partial void LogLeftoversFailed(ILogger logger, int session, string error);
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "The {Phase} tasklet {Tasklet} succeeded")]
     private static partial void LogDone(ILogger logger, string phase, string tasklet);

@@ -15,4 +15,12 @@ namespace Lute.Host.Store;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(List<Running.UndeliveredEntry>))]
 [JsonSerializable(typeof(List<Running.HookErrorEntry>))]
-internal sealed partial class HostJson : JsonSerializerContext;
+internal sealed partial class HostJson : JsonSerializerContext
+{
+    /// <summary>The store's JSON: as <see cref="JsonSerializerContext"/>'s default, written with the <see cref="ReadableJsonEncoder"/>.</summary>
+    public static HostJson Stored { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = ReadableJsonEncoder.Instance,
+    });
+}

@@ -52,9 +52,17 @@ public sealed class ResultStore : IDisposable
         ALTER TABLE runs ADD COLUMN undelivered TEXT;
         ALTER TABLE runs ADD COLUMN hook_errors TEXT;
         """,
+        // 3: the task's name as given when it is a numbered copy (task keeps the base name, as LUTE stores it), its
+        // description, and the runner's last sign of life (the end of an ABANDONED run).
+        """
+        ALTER TABLE runs ADD COLUMN task_full TEXT;
+        ALTER TABLE runs ADD COLUMN description TEXT;
+        ALTER TABLE runs ADD COLUMN last_seen_at TEXT;
+        """,
     ];
 
     private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     private ResultStore(string path, SqliteConnection connection)
     {
@@ -97,21 +105,36 @@ public sealed class ResultStore : IDisposable
     /// <param name="path">The SQLite file.</param>
     /// <param name="cancellationToken">Cancels the opening.</param>
     /// <exception cref="StoreException">The file cannot be opened, is not a result store, or is newer than this build.</exception>
-    public static async Task<ResultStore> OpenAsync(string path, CancellationToken cancellationToken = default)
+    public static Task<ResultStore> OpenAsync(string path, CancellationToken cancellationToken = default) =>
+        OpenAsync(path, PrivateFiles.OwnerOnly, cancellationToken);
+
+    /// <summary>
+    /// Opens the store at <paramref name="path"/>; when <paramref name="createMode"/> is given, a missing store (and
+    /// its folders) is created with that mode (SQLite gives its -wal and -shm files the mode of the store).
+    /// </summary>
+    /// <param name="path">The SQLite file.</param>
+    /// <param name="createMode">The mode of a new store, or null to open only an existing one.</param>
+    /// <param name="cancellationToken">Cancels the opening.</param>
+    /// <exception cref="StoreException">The file cannot be opened, is not a result store, or is newer than this build.</exception>
+    public static async Task<ResultStore> OpenAsync(string path, UnixFileMode? createMode, CancellationToken cancellationToken = default)
     {
         SqliteConnection? connection = null;
         try
         {
-            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-            if (!string.IsNullOrEmpty(folder))
+            if (createMode is { } mode)
             {
-                Directory.CreateDirectory(folder);
+                PrivateFiles.CreateFolder(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, mode);
+                if (!File.Exists(path))
+                {
+                    // Created here rather than by SQLite, whose new files follow the umask (0644 by default).
+                    PrivateFiles.Touch(path, mode);
+                }
             }
 
             var builder = new SqliteConnectionStringBuilder
             {
                 DataSource = path,
-                Mode = SqliteOpenMode.ReadWriteCreate,
+                Mode = createMode is null ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadWriteCreate,
                 Pooling = false,
                 DefaultTimeout = 60,
             };
@@ -202,13 +225,15 @@ public sealed class ResultStore : IDisposable
         {
             await using var command = _connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO runs (task, task_file, executor, experiment, experiment_run, status, started_at, host,
-                                  runner_pid, command, parameters, environment, work_dir)
-                VALUES ($task, $file, $executor, $experiment, $run, $status, $started, $host, $pid, $command,
-                        $parameters, $environment, $work_dir)
+                INSERT INTO runs (task, task_full, description, task_file, executor, experiment, experiment_run, status,
+                                  started_at, last_seen_at, host, runner_pid, command, parameters, environment, work_dir)
+                VALUES ($task, $task_full, $description, $file, $executor, $experiment, $run, $status, $started,
+                        $started, $host, $pid, $command, $parameters, $environment, $work_dir)
                 RETURNING id;
                 """;
             Add(command, "$task", run.Task);
+            Add(command, "$task_full", run.TaskFullName);
+            Add(command, "$description", run.Description);
             Add(command, "$file", run.TaskFile);
             Add(command, "$executor", run.Executor);
             Add(command, "$experiment", run.Experiment);
@@ -237,15 +262,43 @@ public sealed class ResultStore : IDisposable
             await using var command = _connection.CreateCommand();
             command.CommandText = """
                 UPDATE runs SET status = $status, task_pid = $pid, details = $details, communicators = $communicators,
-                                log_path = $log, environment = $environment
+                                log_path = $log, environment = $environment, last_seen_at = $now
                 WHERE id = $id;
                 """;
             Add(command, "$status", RunStatus.Running.ToString());
+            Add(command, "$now", Format(DateTimeOffset.UtcNow));
             Add(command, "$pid", update.TaskPid);
             Add(command, "$details", update.Details);
             Add(command, "$communicators", update.Communicators);
             Add(command, "$log", update.LogPath);
             Add(command, "$environment", update.Environment);
+            Add(command, "$id", id);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+    }
+
+    /// <summary>Records that a running task was stopped (<see cref="RunStatus.Stopped"/>) or runs again (<see cref="RunStatus.Running"/>).</summary>
+    /// <param name="id">The run.</param>
+    /// <param name="status">Stopped or Running.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public Task UpdateStatusAsync(long id, RunStatus status, CancellationToken cancellationToken = default)
+    {
+        if (status is not (RunStatus.Stopped or RunStatus.Running))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "only a running task's status changes this way");
+        }
+
+        return GuardAsync("record the task's status", async () =>
+        {
+            await using var command = _connection.CreateCommand();
+            // Never over an outcome: the run may have ended meanwhile.
+            command.CommandText = """
+                UPDATE runs SET status = $status, last_seen_at = $now
+                WHERE id = $id AND ended_at IS NULL AND status IN ('Running', 'Stopped');
+                """;
+            Add(command, "$status", status.ToString());
+            Add(command, "$now", Format(DateTimeOffset.UtcNow));
             Add(command, "$id", id);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return 0;
@@ -267,7 +320,7 @@ public sealed class ResultStore : IDisposable
                                 launch_failed = $launch_failed, ended_at = $ended, summary = $summary,
                                 payload = $payload, metadata = $metadata, details = coalesce($details, details),
                                 log_path = coalesce($log, log_path), report_path = $report,
-                                undelivered = $undelivered, hook_errors = $hook_errors
+                                undelivered = $undelivered, hook_errors = $hook_errors, last_seen_at = $ended
                 WHERE id = $id;
                 """;
             Add(command, "$status", final.Status.ToString());
@@ -296,7 +349,8 @@ public sealed class ResultStore : IDisposable
     /// </summary>
     /// <param name="host">The host whose runs can be checked (runner processes elsewhere cannot be seen).</param>
     /// <param name="runnerAlive">Whether the runner with this process id, recorded as starting the run at this time, still runs.</param>
-    /// <param name="now">The time to record as the runs' end.</param>
+    /// <param name="now">The time of the repair; a run's recorded end is its runner's last sign of life (its last
+    /// write to the store or to the run's log), never later than this.</param>
     /// <param name="cancellationToken">Cancels the repair.</param>
     /// <returns>The runs marked, oldest first.</returns>
     public Task<IReadOnlyList<RunRecord>> MarkAbandonedAsync(
@@ -305,7 +359,7 @@ public sealed class ResultStore : IDisposable
         ArgumentNullException.ThrowIfNull(runnerAlive);
         return GuardAsync("mark abandoned runs", async () =>
         {
-            var unfinished = await QueryAsync("WHERE status IN ('Pending', 'Running', 'Stopped') AND ended_at IS NULL AND host = $host", int.MaxValue, [("$host", host)], cancellationToken).ConfigureAwait(false);
+            var unfinished = await ReadRunsAsync("WHERE status IN ('Pending', 'Running', 'Stopped') AND ended_at IS NULL AND host = $host", int.MaxValue, [("$host", host)], cancellationToken).ConfigureAwait(false);
             var gone = unfinished.Where(r => !runnerAlive(r.RunnerPid, r.StartedAt)).OrderBy(r => r.Id).ToList();
             List<RunRecord> marked = [];
             foreach (var run in gone)
@@ -318,18 +372,36 @@ public sealed class ResultStore : IDisposable
                     """;
                 var reason = $"the runner (process {run.RunnerPid} on {host}) ended without recording an outcome"
                     + (run.Status == RunStatus.Pending ? " before the task was launched" : $"; the task was {run.Status.ToString().ToUpperInvariant()} then");
+                var ended = LastSignOfLife(run, now);
                 Add(command, "$status", RunStatus.Abandoned.ToString());
-                Add(command, "$ended", Format(now));
+                Add(command, "$ended", Format(ended));
                 Add(command, "$reason", reason);
                 Add(command, "$id", run.Id);
                 if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
                 {
-                    marked.Add(run with { Status = RunStatus.Abandoned, EndedAt = now, Reason = reason });
+                    marked.Add(run with { Status = RunStatus.Abandoned, EndedAt = ended, Reason = reason });
                 }
             }
 
             return (IReadOnlyList<RunRecord>)marked;
         });
+    }
+
+    /// <summary>
+    /// When the runner of an unfinished run was last known alive: the later of its last write to the store and the
+    /// last write to the run's log (the log is flushed at least every second while the task writes), bounded by the
+    /// run's start and by <paramref name="now"/>.
+    /// </summary>
+    internal static DateTimeOffset LastSignOfLife(RunRecord run, DateTimeOffset now)
+    {
+        var seen = run.LastSeenAt ?? run.StartedAt;
+        if (run.LogPath is { } log && File.Exists(log))
+        {
+            var written = new DateTimeOffset(File.GetLastWriteTimeUtc(log), TimeSpan.Zero);
+            seen = written > seen ? written : seen;
+        }
+
+        return seen < run.StartedAt ? run.StartedAt : seen > now ? now : seen;
     }
 
     /// <summary>One run, or null.</summary>
@@ -348,7 +420,7 @@ public sealed class ResultStore : IDisposable
     public Task<IReadOnlyList<RunRecord>> HistoryAsync(int limit, string? task = null, CancellationToken cancellationToken = default) =>
         task is null
             ? QueryAsync(string.Empty, limit, [], cancellationToken)
-            : QueryAsync("WHERE task = $task", limit, [("$task", task)], cancellationToken);
+            : QueryAsync("WHERE task = $task OR task_full = $task", limit, [("$task", task)], cancellationToken);
 
     /// <summary>The runs that ran in a SLURM job, or as one of its steps, newest first.</summary>
     /// <param name="job">The SLURM job id.</param>
@@ -360,34 +432,36 @@ public sealed class ResultStore : IDisposable
             [("$job", job)],
             cancellationToken);
 
-    private async Task<IReadOnlyList<RunRecord>> QueryAsync(
+    private Task<IReadOnlyList<RunRecord>> QueryAsync(
+        string where, int limit, (string Name, object Value)[] parameters, CancellationToken cancellationToken) =>
+        GuardAsync("read runs", () => ReadRunsAsync(where, limit, parameters, cancellationToken));
+
+    /// <summary>Reads runs; the caller holds the connection (inside <see cref="GuardAsync{T}"/>).</summary>
+    private async Task<IReadOnlyList<RunRecord>> ReadRunsAsync(
         string where, int limit, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
-        return await GuardAsync("read runs", async () =>
+        await using var command = _connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT id, task, task_file, executor, experiment, experiment_run, status, exit_code, signal, reason,
+                   launch_failed, started_at, ended_at, host, runner_pid, task_pid, command, parameters,
+                   environment, summary, payload, metadata, details, communicators, log_path, work_dir,
+                   report_path, undelivered, hook_errors, task_full, description, last_seen_at
+            FROM runs {where} ORDER BY id DESC LIMIT $limit;
+            """;
+        foreach (var (name, value) in parameters)
         {
-            await using var command = _connection.CreateCommand();
-            command.CommandText = $"""
-                SELECT id, task, task_file, executor, experiment, experiment_run, status, exit_code, signal, reason,
-                       launch_failed, started_at, ended_at, host, runner_pid, task_pid, command, parameters,
-                       environment, summary, payload, metadata, details, communicators, log_path, work_dir,
-                       report_path, undelivered, hook_errors
-                FROM runs {where} ORDER BY id DESC LIMIT $limit;
-                """;
-            foreach (var (name, value) in parameters)
-            {
-                Add(command, name, value);
-            }
+            Add(command, name, value);
+        }
 
-            Add(command, "$limit", limit);
-            var list = new List<RunRecord>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                list.Add(Read(reader));
-            }
+        Add(command, "$limit", limit);
+        var list = new List<RunRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(Read(reader));
+        }
 
-            return (IReadOnlyList<RunRecord>)list;
-        }).ConfigureAwait(false);
+        return list;
     }
 
     private static RunRecord Read(SqliteDataReader r) => new()
@@ -421,10 +495,15 @@ public sealed class ResultStore : IDisposable
         ReportPath = Text(r, 26),
         Undelivered = Text(r, 27),
         HookErrors = Text(r, 28),
+        TaskFullName = Text(r, 29),
+        Description = Text(r, 30),
+        LastSeenAt = r.IsDBNull(31) ? null : Parse(r.GetString(31)),
     };
 
     private async Task<T> GuardAsync<T>(string action, Func<Task<T>> body)
     {
+        // One connection: a status change recorded from the run's events may meet another write of the runner.
+        await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
             return await body().ConfigureAwait(false);
@@ -432,6 +511,10 @@ public sealed class ResultStore : IDisposable
         catch (SqliteException e)
         {
             throw new StoreException($"cannot {action} in the result store '{Path}': {e.Message}{Hint(e)}", e);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
@@ -463,5 +546,9 @@ public sealed class ResultStore : IDisposable
         DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _gate.Dispose();
+    }
 }

@@ -11,6 +11,18 @@ public sealed record RunRecord
     /// <summary>The task's name.</summary>
     public required string Task { get; init; }
 
+    /// <summary>The task's name as given, when it differs from the stored base name <see cref="Task"/> (<c>Index_01</c>).</summary>
+    public string? TaskFullName { get; init; }
+
+    /// <summary>The task's <c>description:</c>.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The last time the runner was known alive: its last write to the store or to the run's log.</summary>
+    public DateTimeOffset? LastSeenAt { get; init; }
+
+    /// <summary>The task's name as the task file gives it.</summary>
+    public string DisplayName => TaskFullName ?? Task;
+
     /// <summary>The task file.</summary>
     public string? TaskFile { get; init; }
 

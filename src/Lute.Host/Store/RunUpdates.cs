@@ -8,6 +8,12 @@ public sealed record NewRun
     /// <summary>The task's name.</summary>
     public required string Task { get; init; }
 
+    /// <summary>The task's name as the task file gives it, when it differs from <see cref="Task"/> (a copy such as <c>Index_01</c>).</summary>
+    public string? TaskFullName { get; init; }
+
+    /// <summary>The task's <c>description:</c>.</summary>
+    public string? Description { get; init; }
+
     /// <summary>The task file.</summary>
     public string? TaskFile { get; init; }
 

@@ -210,7 +210,7 @@ public sealed class TaskFileLoaderSpecs
         { "garbage timeout", "tasks:\n  a:\n    command: [x]\n    timeout: soon\n", "t.yaml:4:14: ", "'timeout' of task 'a' must be a duration above 0 and at most 365 days, not 'soon'" },
         { "unknown timeout unit", "tasks:\n  a:\n    command: [x]\n    timeout: 5y\n", "t.yaml:4:14: ", "not '5y'" },
         { "header timeout garbage", "header:\n  timeout: later\ntasks:\n  a:\n    command: [x]\n", "t.yaml:2:12: ", "header 'timeout' must be a duration above 0" },
-        { "bad cancel_signal", "tasks:\n  a:\n    command: [x]\n    cancel_signal: SIGFOO\n", "t.yaml:4:20: ", "fix: write one of SIGINT, SIGTERM, SIGKILL" },
+        { "bad cancel_signal", "tasks:\n  a:\n    command: [x]\n    cancel_signal: SIGFOO\n", "t.yaml:4:20: ", "fix: write one of SIGINT, SIGTERM, SIGHUP" },
         { "bad stdin", "tasks:\n  a:\n    command: [x]\n    stdin: open\n", "t.yaml:4:12: ", "'stdin' of task 'a' must be 'closed' or 'inherit', not 'open'" },
         { "bad cpu_affinity", "tasks:\n  a:\n    command: [x]\n    cpu_affinity: maybe\n", "t.yaml:4:19: ", "must be true or false, not 'maybe'" },
         { "parameters as a list", "tasks:\n  a:\n    command: [x]\n    parameters: [a, b]\n", "t.yaml:4:17: ", "must be a map of keys to values, not a list" },
