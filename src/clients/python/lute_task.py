@@ -13,6 +13,9 @@ when the runner listens on TCP (the token is presented in the first line of the 
 Unix socket). When the task runs without a Lute runner (neither is set) the client is detached: every call does
 nothing, so the same task runs stand-alone. When a runner is named but cannot be reached, connect() raises
 LuteError at once instead of hanging.
+
+A client may be shared by any number of threads: each request() gets the reply to its own question (replies are
+matched by id) within its own timeout.
 """
 
 import base64
@@ -56,8 +59,26 @@ def _split_address(address):
     return host, int(port)
 
 
+class _Pending:
+    """A request waiting for its reply. The reader thread fills in reply (or error) and then sets done."""
+
+    __slots__ = ("done", "reply", "error")
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.reply = None
+        self.error = None
+
+
 class Client:
-    """A connection to the runner. Thread-safe; use it as a context manager or call close()."""
+    """A connection to the runner. Thread-safe; use it as a context manager or call close().
+
+    Any number of threads may send and ask at once. Sends are serialised by a lock, so frames never interleave. A
+    request registers its id before it is sent and then waits on its own event with its own deadline; one reader
+    thread, started by the first request, reads every reply and wakes the caller whose id it carries back. A reply
+    for an id nobody waits for (its caller gave up) is ignored. When the connection ends, every caller still waiting
+    is woken with a LuteError, and so is every later request.
+    """
 
     def __init__(self, path=None, address=None, token=None):
         if path is None and address is None:
@@ -65,10 +86,15 @@ class Client:
             path = None if address else os.environ.get(SOCKET_VARIABLE) or None
         if token is None:
             token = os.environ.get(TOKEN_VARIABLE) or None
-        self._lock = threading.Lock()
+        self._send_lock = threading.Lock()  # held for the whole of one frame's sendall
+        self._state_lock = threading.Lock()  # guards the next five
         self._ids = itertools.count(1)
+        self._pending = {}  # request id -> _Pending
+        self._reader = None  # the reply reader thread, once a request has started it
+        self._ended = None  # why no more replies will come, once the reader has stopped
+        self._closing = False
         self._socket = None
-        self._reader = None
+        self._file = None
         self._rank = _rank()
         self._host = socket.gethostname()
         if address is not None:
@@ -83,7 +109,7 @@ class Client:
             self._socket = sock
         else:
             return
-        self._reader = self._socket.makefile("rb")
+        self._file = self._socket.makefile("rb")
 
     def _connect_tcp(self, address, token):
         if not token:
@@ -118,7 +144,8 @@ class Client:
 
     def send(self, signal, contents=None, _id=None):
         """Sends one message. contents may be any JSON-serialisable value."""
-        if self._socket is None:
+        sock = self._socket  # close() may clear it meanwhile; then sendall fails and says so
+        if sock is None:
             return
         message = {"v": PROTOCOL_VERSION, "signal": signal, "host": self._host}
         if self._rank is not None:
@@ -128,9 +155,9 @@ class Client:
         if contents is not None:
             message["contents"] = contents
         frame = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
-        with self._lock:
+        with self._send_lock:
             try:
-                self._socket.sendall(frame)
+                sock.sendall(frame)
             except OSError as error:
                 raise LuteError(f"the Lute runner closed the connection: {error}") from error
 
@@ -176,43 +203,101 @@ class Client:
         self.send("TASK_METADATA", dict(values))
 
     def request(self, contents=None, timeout=30.0):
-        """Asks the runner's hooks a question and returns the answer (raises LuteError if none answers)."""
-        if self._socket is None:
-            raise LuteError("cannot send a request: the task runs without a Lute runner (neither LUTE_ADDRESS nor LUTE_SOCKET is set)")
-        with self._lock:
+        """Asks the runner's hooks a question and returns the answer (raises LuteError if none answers).
+
+        timeout is how many seconds this call waits for its reply (None: no limit). When it passes, only this call
+        fails: the connection and the other threads' requests go on, and the late reply is ignored.
+        """
+        pending = _Pending()
+        with self._state_lock:
+            if self._closing:
+                raise LuteError("cannot send a request: the connection to the Lute runner is closed")
+            if self._socket is None:
+                raise LuteError("cannot send a request: the task runs without a Lute runner (neither LUTE_ADDRESS nor LUTE_SOCKET is set)")
+            if self._ended is not None:
+                raise LuteError(self._ended)
             request_id = next(self._ids)
-        self.send("TASK_REQUEST", contents, _id=request_id)
-        self._socket.settimeout(timeout)
+            # Registered before it is sent: the reply cannot come back before its caller is known.
+            self._pending[request_id] = pending
+            if self._reader is None:
+                self._reader = threading.Thread(target=self._read_replies, name="lute_task replies", daemon=True)
+                self._reader.start()
         try:
-            while True:
-                line = self._reader.readline()
-                if not line:
-                    raise LuteError("the Lute runner closed the connection before replying")
-                reply = json.loads(line)
-                if reply.get("reply_to") != request_id:
-                    continue
-                if reply.get("ok"):
-                    return reply.get("contents")
-                raise LuteError(f"the runner refused the request: {reply.get('error', 'no reason given')}")
-        except socket.timeout as error:
-            raise LuteError(f"no reply from the runner within {timeout} s") from error
+            self.send("TASK_REQUEST", contents, _id=request_id)
+            if not pending.done.wait(timeout):
+                raise LuteError(f"no reply from the runner within {timeout} s")
         finally:
-            self._socket.settimeout(None)
+            with self._state_lock:
+                self._pending.pop(request_id, None)
+        if pending.error is not None:
+            raise LuteError(pending.error)
+        if pending.reply.get("ok"):
+            return pending.reply.get("contents")
+        raise LuteError(f"the runner refused the request: {pending.reply.get('error', 'no reason given')}")
+
+    def _read_replies(self):
+        """The reader thread: hands each reply to the request it answers, until the connection ends."""
+        ended = "the Lute runner closed the connection before replying"
+        try:
+            for line in self._file:
+                try:
+                    reply = json.loads(line)
+                except ValueError:
+                    continue  # the runner sends only JSON lines; anything else is not a reply
+                request_id = reply.get("reply_to") if isinstance(reply, dict) else None
+                if not isinstance(request_id, int):
+                    continue
+                with self._state_lock:
+                    pending = self._pending.pop(request_id, None)
+                if pending is not None:  # None: its caller gave up waiting, or it is not a reply to us
+                    pending.reply = reply
+                    pending.done.set()
+        except (OSError, ValueError) as error:  # ValueError: the file was closed under us
+            ended = f"the connection to the Lute runner failed before it replied: {error}"
+        finally:
+            # From here on no reply will come: wake every caller still waiting, and refuse later requests at once.
+            # Both happen under the lock a request registers under, so no caller can slip in after and wait for ever.
+            with self._state_lock:
+                self._ended = ended
+                waiting = list(self._pending.values())
+                self._pending.clear()
+            for pending in waiting:
+                pending.error = ended
+                pending.done.set()
 
     def close(self):
-        if self._socket is None:
-            return
+        """Says the task has nothing more to send, waits (up to 5 s) for the runner to read it all, and closes.
+
+        Requests still waiting for replies get them if the runner sends them before it closes its end, else fail.
+        """
+        with self._state_lock:
+            if self._socket is None or self._closing:
+                return
+            self._closing = True
+            reader = self._reader
+        sock = self._socket
         try:
-            self._socket.shutdown(socket.SHUT_WR)
-            # The runner closes its end once it has read everything we sent.
-            self._socket.settimeout(5.0)
-            while self._reader.read(65536):
-                pass
+            with self._send_lock:  # never between the halves of another thread's frame
+                sock.shutdown(socket.SHUT_WR)
+            # The runner closes its end once it has read everything we sent (and replied to every request).
+            if reader is not None:
+                reader.join(5.0)  # the reader reads to the end
+            else:
+                sock.settimeout(5.0)
+                while self._file.read(65536):
+                    pass
         except OSError:
             pass
         finally:
-            self._reader.close()
-            self._socket.close()
+            if reader is not None and reader.is_alive():
+                # The runner has not closed its end: shutting the socket down ends the reader's blocked read.
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                reader.join()
+            self._file.close()
+            sock.close()
             self._socket = None
 
     def __enter__(self):
