@@ -56,7 +56,7 @@ internal static class HistoryCommand
             rows.AddRange(runs.Select(r => new[]
             {
                 r.Id.ToString(CultureInfo.InvariantCulture),
-                r.Task,
+                r.DisplayName,
                 r.Executor,
                 r.EndedAt is null ? $"{r.Status.ToString().ToUpperInvariant()} (unfinished)" : r.Status.ToString().ToUpperInvariant(),
                 r.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? (r.Signal is { } s ? $"sig {s}" : "-"),
@@ -112,7 +112,8 @@ internal static class HistoryCommand
         }
 
         Line("run", run.Id.ToString(CultureInfo.InvariantCulture));
-        Line("task", run.Task);
+        Line("task", run.TaskFullName is { } full ? $"{run.Task} (as given: {full})" : run.Task);
+        Line("description", run.Description);
         Line("task file", run.TaskFile);
         Line("executor", run.Executor);
         Line("experiment", run.Experiment);

@@ -85,7 +85,7 @@ public sealed class MpiExecutorSpecs
     }
 
     [Fact]
-    public async Task Without_ntasks_the_rank_count_comes_from_SLURM_NPROCS()
+    public async Task Without_ntasks_the_rank_count_is_SLURM_NPROCS_less_one_for_the_runner_as_in_LUTE()
     {
         var program = await Engines.MpiProgramAsync();
         using var workspace = Engines.Workspace();
@@ -95,12 +95,84 @@ public sealed class MpiExecutorSpecs
                 executor: mpi
                 command: ["{{program}}"]
             """);
-        using var lute = workspace.Start(["run", tasks], new Dictionary<string, string?> { ["SLURM_NPROCS"] = "2" });
+        using var lute = workspace.Start(["run", tasks], new Dictionary<string, string?> { ["SLURM_NPROCS"] = "3" });
 
         Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Completed, lute.Output);
         var run = await workspace.LatestRunAsync();
         Assert.Equal("SLURM_NPROCS", run.DetailValues()["ranks_from"]);
+        Assert.Equal("2", run.DetailValues()["ranks"]);
+        var log = await File.ReadAllTextAsync(run.LogPath!);
+        Assert.Contains("rank 1 of 2", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("rank 2 of", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_ntasks_or_SLURM_NPROCS_the_rank_count_is_the_cpus_less_one_and_never_zero()
+    {
+        var program = await Engines.MpiProgramAsync();
+        using var workspace = Engines.Workspace();
+        var tasks = workspace.Write("tasks.yaml", $$"""
+            tasks:
+              FromCpus:
+                executor: mpi
+                command: ["{{program}}"]
+            """);
+        // Two CPUs for lute (taskset), so one rank; then one CPU, still one rank.
+        foreach (var (cpus, ranks) in new[] { ("0,1", 1), ("0", 1) })
+        {
+            using var lute = ChildProcess.Start(
+                "/usr/bin/taskset", ["-c", cpus, Repo.Lute, "run", tasks, "--config", workspace.ConfigPath], workspace.Root,
+                new Dictionary<string, string?> { ["SLURM_NPROCS"] = null });
+
+            Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Completed, lute.Output);
+            var run = await workspace.LatestRunAsync();
+            Assert.Equal("cpus", run.DetailValues()["ranks_from"]);
+            Assert.Equal(ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), run.DetailValues()["ranks"]);
+            Assert.Contains($"rank 0 of {ranks}", await File.ReadAllTextAsync(run.LogPath!), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_hostfile_LUTE_MPI_HOSTFILE_PATH_names_is_given_to_mpirun_and_removed_after_the_run()
+    {
+        var program = await Engines.MpiProgramAsync();
+        using var workspace = Engines.Workspace();
+        var hostfile = workspace.Write("hosts.txt", "localhost slots=2\n");
+        var tasks = workspace.Write("tasks.yaml", $$"""
+            tasks:
+              WithHosts:
+                executor: mpi
+                resources: { ntasks: "2" }
+                command: ["{{program}}"]
+            """);
+        using var lute = workspace.Start(["run", tasks], new Dictionary<string, string?> { ["LUTE_MPI_HOSTFILE_PATH"] = hostfile });
+
+        Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Completed, lute.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal(hostfile, run.DetailValues()["hostfile"]);
         Assert.Contains("rank 1 of 2", await File.ReadAllTextAsync(run.LogPath!), StringComparison.Ordinal);
+        Assert.False(File.Exists(hostfile), "the run's MPI hostfile was left behind");
+    }
+
+    [Fact]
+    public async Task A_hostfile_that_does_not_exist_is_a_launch_error_naming_it()
+    {
+        var program = await Engines.MpiProgramAsync();
+        using var workspace = Engines.Workspace();
+        var missing = workspace.PathOf("no-such-hosts.txt");
+        var tasks = workspace.Write("tasks.yaml", $$"""
+            tasks:
+              NoHosts:
+                executor: mpi
+                resources: { ntasks: "2" }
+                command: ["{{program}}"]
+            """);
+        using var lute = workspace.Start(["run", tasks], new Dictionary<string, string?> { ["LUTE_MPI_HOSTFILE_PATH"] = missing });
+
+        Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.LaunchFailed, lute.Output);
+        var run = await workspace.LatestRunAsync();
+        Assert.Contains(missing, run.Reason, StringComparison.Ordinal);
+        Assert.Contains("LUTE_MPI_HOSTFILE_PATH", run.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

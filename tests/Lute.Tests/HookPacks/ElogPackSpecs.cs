@@ -48,7 +48,7 @@ public sealed class ElogPackSpecs
                   password: { env: ELOG_PASSWORD }
                   http: { retries: 1, retry_delay: 20ms }
             hooks:
-              - { use: lcls.elog, on: [started, stopped, continued, task_stopped, run_end], timeout: 30s, critical: {{(critical ? "true" : "false")}} }
+              - { use: lcls.elog, on: [launched, started, stopped, continued, task_stopped, run_end], timeout: 30s, critical: {{(critical ? "true" : "false")}} }
             """);
         return workspace;
     }
@@ -61,6 +61,26 @@ public sealed class ElogPackSpecs
         ["Authorization"] = ArpToken,
         ["ELOG_PASSWORD"] = Password,
     };
+
+    [Fact]
+    public async Task A_plain_command_that_never_sends_TASK_STARTED_is_posted_RUNNING_at_launch_then_its_outcome()
+    {
+        await using var server = await FacilityServer.StartAsync();
+        server.Answer("/lgbk/mfxl1013621/get_counters", Reply.Json("""{"success": true, "value": []}"""));
+        using var workspace = Create(server.Url);
+
+        var (code, process) = await workspace.RunTaskAsync("""
+            header: { experiment: mfxl1013621, run: "12" }
+            tasks:
+              Plain:
+                command: [sh, -c, "echo no client here"]
+            """, Environment(server.Url));
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        Assert.Equal(
+            ["""[{"key":"Plain status","value":"RUNNING"}]""", """[{"key":"Plain status","value":"COMPLETED"}]"""],
+            server.Requests.Where(r => r.Path == "/jid/replace_counters").Select(r => r.Text));
+    }
 
     [Fact]
     public async Task Posts_status_counters_run_parameters_and_the_report_with_the_right_bodies_and_authentication()
@@ -129,7 +149,7 @@ public sealed class ElogPackSpecs
         var undelivered = JsonDocument.Parse(run.Undelivered!).RootElement.EnumerateArray()
             .Select(u => (Event: u.GetProperty("event").GetString(), Destination: u.GetProperty("destination").GetString()!, Error: u.GetProperty("error").GetString()!, Body: u.GetProperty("body").GetString()!))
             .ToList();
-        Assert.Equal(["started", "started", "done", "done", "done", "done"], undelivered.Select(u => u.Event));
+        Assert.Equal(["launched", "launched", "done", "done", "done", "done"], undelivered.Select(u => u.Event));
         Assert.Equal("the answer is not JSON", undelivered[0].Error);
         Assert.EndsWith("/jid/replace_counters", undelivered[1].Destination, StringComparison.Ordinal);
         Assert.StartsWith("not sent: the current counters could not be read", undelivered[1].Error, StringComparison.Ordinal);
@@ -162,7 +182,7 @@ public sealed class ElogPackSpecs
         Assert.True(code == ExitCodes.Failed, process.Output);
         var run = await workspace.LatestRunAsync();
         Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.StartsWith("critical hook 'lcls.elog' failed on event 'started': POST", run.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("critical hook 'lcls.elog' failed on event 'launched': POST", run.Reason, StringComparison.Ordinal);
         Assert.Contains("HTTP 500", run.Reason, StringComparison.Ordinal);
     }
 

@@ -45,6 +45,24 @@ public sealed class WorkflowManagerPackSpecs
         """;
 
     [Fact]
+    public async Task A_plain_command_is_reported_STARTED_and_RUNNING_once_at_launch_then_its_outcome()
+    {
+        await using var server = await FacilityServer.StartAsync();
+        using var workspace = Create(string.Empty);
+
+        var (code, process) = await workspace.RunTaskAsync("""
+            tasks:
+              Plain:
+                command: ["true"]
+            """, new Dictionary<string, string?> { ["LUTE_MANAGER_URL"] = server.HostAndPort });
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        Assert.Equal(
+            ["STARTED", "RUNNING", "COMPLETED"],
+            server.Requests.Where(r => r.Path == "/status").Select(r => r.Json.GetProperty("status").GetString()));
+    }
+
+    [Fact]
     public async Task Reports_status_changes_and_log_lines_in_order_and_answers_running_tasks_from_the_manager()
     {
         await using var server = await FacilityServer.StartAsync();

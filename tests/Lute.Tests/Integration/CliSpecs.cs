@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Lute.Contracts;
 using Lute.Host.Running;
@@ -87,16 +88,51 @@ public sealed class CliSpecs
     public async Task Cpu_affinity_keeps_the_first_cpu_for_the_runner()
     {
         using var workspace = Workspace.Create();
+        // The after tasklet runs while the runner is still pinned: it reads every thread of its parent, the runner.
         var (code, process) = await workspace.RunTaskAsync("""
             tasks:
               Pinned:
                 command: [sh, -c, 'grep Cpus_allowed_list /proc/self/status']
                 cpu_affinity: true
+                tasklets:
+                  after:
+                    - name: runner_cpus
+                      command: [sh, -c, 'cat /proc/$PPID/task/*/status | grep Cpus_allowed_list | cut -f2 | sort -u | tr "\n" " "']
+                      summary: true
             """);
 
         Assert.True(code == ExitCodes.Completed, process.Output);
-        var expected = Environment.ProcessorCount > 1 ? (Environment.ProcessorCount == 2 ? "1" : $"1-{Environment.ProcessorCount - 1}") : "0";
-        Assert.Contains(process.Stderr, l => l.EndsWith($"[Pinned stdout] Cpus_allowed_list:\t{expected}", StringComparison.Ordinal));
+        var allowed = Lute.Executors.CpuSet.Allowed();
+        Assert.True(allowed.Count > 1, "this test needs two CPUs");
+        var task = Lute.Executors.CpuSet.Format(allowed.Skip(1).ToList());
+        Assert.Contains(process.Stderr, l => l.EndsWith($"[Pinned stdout] Cpus_allowed_list:\t{task}", StringComparison.Ordinal));
+        var run = await workspace.LatestRunAsync();
+        Assert.Equal(allowed[0].ToString(CultureInfo.InvariantCulture), run.SummaryValues()["runner_cpus"].Trim());
+        Assert.Equal(task, run.DetailValues()["cpus"]);
+    }
+
+    [Fact]
+    public async Task Cpu_affinity_under_a_restricted_mask_takes_the_cpus_of_the_mask()
+    {
+        // taskset around lute run, as a cpuset or a SLURM allocation would restrict it: the highest CPU only.
+        var last = Lute.Executors.CpuSet.Allowed()[^1];
+        using var workspace = Workspace.Create();
+        var tasks = workspace.Write("tasks.yaml", """
+            tasks:
+              Restricted:
+                command: [sh, -c, 'grep Cpus_allowed_list /proc/self/status']
+                cpu_affinity: true
+            """);
+        using var process = ChildProcess.Start(
+            "/usr/bin/taskset", ["-c", last.ToString(CultureInfo.InvariantCulture), Repo.Lute, "run", tasks, "--config", workspace.ConfigPath], workspace.Root);
+        var code = await process.WaitForExitAsync(Workspace.DefaultTimeout);
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        // One CPU: nothing to share out, and the task is not moved off the mask (old rule: CPUs 1-(N-1)).
+        Assert.Contains(process.Stderr, l => l.EndsWith($"[Restricted stdout] Cpus_allowed_list:\t{last}", StringComparison.Ordinal));
+        Assert.Contains(process.Stderr, l => l.Contains($"cpu_affinity: this process may use only CPU {last}", StringComparison.Ordinal));
+        var run = await workspace.LatestRunAsync();
+        Assert.False(run.DetailValues().ContainsKey("cpus"));
     }
 
     [Fact]

@@ -121,9 +121,12 @@ public sealed class TimeoutAndCancelSpecs
         var (stopCode, stop) = await workspace.LuteAsync("stop", runId);
         await lute.WaitForLineAsync(l => l.Contains("Task stopped", StringComparison.Ordinal), Workspace.DefaultTimeout);
         var stoppedState = await ProcessTable.WaitForStateAsync(task, state => state == 'T', TimeSpan.FromSeconds(10));
+        var recordedStopped = await WaitForStatusAsync(workspace, RunStatus.Stopped);
+        var (_, historyWhileStopped) = await workspace.LuteAsync("history");
         var (continueCode, cont) = await workspace.LuteAsync("continue", runId);
         await lute.WaitForLineAsync(l => l.Contains("Task continued", StringComparison.Ordinal), Workspace.DefaultTimeout);
         var continuedState = await ProcessTable.WaitForStateAsync(task, state => state != 'T', TimeSpan.FromSeconds(10));
+        var recordedRunning = await WaitForStatusAsync(workspace, RunStatus.Running);
         await File.WriteAllTextAsync(workspace.PathOf("fifo"), "go\n");
         var code = await lute.WaitForExitAsync(Workspace.DefaultTimeout);
 
@@ -131,6 +134,10 @@ public sealed class TimeoutAndCancelSpecs
         Assert.True(continueCode == 0, cont.Output);
         Assert.Equal('T', stoppedState);
         Assert.NotEqual('T', continuedState);
+        Assert.Equal(RunStatus.Stopped, recordedStopped);
+        Assert.Matches(@"^1\s+Pausable\s+local\s+STOPPED \(unfinished\)", historyWhileStopped.Stdout[1]);
+        Assert.Equal(RunStatus.Running, recordedRunning);
+        Assert.Equal(RunStatus.Completed, (await workspace.LatestRunAsync()).Status);
         Assert.True(code == ExitCodes.Completed, lute.Output);
         Assert.Equal(["stopped|Stopped", "continued|Running", "done|Completed"], File.ReadAllLines(events));
     }
@@ -161,6 +168,7 @@ public sealed class TimeoutAndCancelSpecs
         var child = ProcessTable.ReadPid(workspace.PathOf("child.pid"));
         try
         {
+            var killedAt = DateTimeOffset.UtcNow;
             lute.Signal(SigKill);
             await lute.WaitForExitAsync(Workspace.DefaultTimeout);
 
@@ -175,6 +183,9 @@ public sealed class TimeoutAndCancelSpecs
             Assert.Equal(0, code);
             Assert.Matches(@"^1\s+Orphan\s+local\s+RUNNING \(unfinished\)", history.Stdout[1]);
 
+            // Time passes between the runner's death and the repair, as it does on a real machine.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var repairedAt = DateTimeOffset.UtcNow;
             if (byHistoryRepair)
             {
                 var (repairCode, repaired) = await workspace.LuteAsync("history", "--repair");
@@ -195,6 +206,9 @@ public sealed class TimeoutAndCancelSpecs
             var run = (await workspace.RunsAsync()).Single(r => r.Id == 1);
             Assert.Equal(RunStatus.Abandoned, run.Status);
             Assert.NotNull(run.EndedAt);
+            // The end recorded is the runner's last sign of life, not the repair.
+            Assert.True(run.EndedAt < killedAt.AddSeconds(1.5), $"ended {run.EndedAt:O}, killed {killedAt:O}, repaired {repairedAt:O}");
+            Assert.True(run.EndedAt >= run.StartedAt);
             Assert.Contains("the task was RUNNING then", run.Reason, StringComparison.Ordinal);
 
             // A second repair finds nothing more to do, and a live run is never marked.
@@ -262,5 +276,19 @@ public sealed class TimeoutAndCancelSpecs
         Assert.False(ProcessTable.IsAlive(main), $"task process {main} is still alive");
         Assert.False(ProcessTable.IsAlive(child), $"task child {child} is still alive");
         Assert.Empty(ProcessTable.InGroup(main));
+    }
+
+    /// <summary>The status the store records for the latest run, once it is <paramref name="wanted"/> (or after 10 s).</summary>
+    private static async Task<RunStatus> WaitForStatusAsync(Workspace workspace, RunStatus wanted)
+    {
+        // The status is written by the runner as the event passes; the command line has already seen the event.
+        var until = DateTimeOffset.UtcNow.AddSeconds(10);
+        RunStatus status;
+        while ((status = (await workspace.LatestRunAsync()).Status) != wanted && DateTimeOffset.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+
+        return status;
     }
 }

@@ -382,12 +382,14 @@ public sealed class ResultStoreSpecs : IDisposable
         });
         var current = await store.GetAsync(id);
 
-        Assert.Equal(2, ResultStore.SchemaVersion);
-        Assert.Equal(2L, Scalar(StorePath, "PRAGMA user_version;"));
+        Assert.Equal(3, ResultStore.SchemaVersion);
+        Assert.Equal(3L, Scalar(StorePath, "PRAGMA user_version;"));
         Assert.Equal("Old", old!.Task);
         Assert.Equal(RunStatus.Completed, old.Status);
         Assert.Null(old.ReportPath);
         Assert.Null(old.Undelivered);
+        Assert.Null(old.TaskFullName);
+        Assert.Null(old.Description);
         Assert.Equal("/logs/2-New.report.html", current!.ReportPath);
         Assert.Equal("""[{"hook":"webhook.post"}]""", current.Undelivered);
         Assert.Equal("""[{"hook":"webhook.post","error":"HTTP 500"}]""", current.HookErrors);
