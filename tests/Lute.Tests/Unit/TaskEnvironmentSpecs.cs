@@ -128,6 +128,7 @@ public sealed class TaskEnvironmentSpecs : IDisposable
             export MULTI=$'line one\nline two=still value'
             export EQUALS='a=b==c'
             export UNICODE='Grüße, 東京'
+            PLAIN_ASSIGNMENT='no export, as LUTE sources with set -a'
             unset REMOVE_ME
             """);
         var baseEnvironment = TaskEnvironment.Current();
@@ -144,6 +145,7 @@ public sealed class TaskEnvironmentSpecs : IDisposable
         Assert.Equal("line one\nline two=still value", env["MULTI"]);
         Assert.Equal("a=b==c", env["EQUALS"]);
         Assert.Equal("Grüße, 東京", env["UNICODE"]);
+        Assert.Equal("no export, as LUTE sources with set -a", env["PLAIN_ASSIGNMENT"]);
         Assert.Equal("after", env["AFTER"]);
         Assert.Equal("first\nsecond", env["BASE_MULTI"]);
         Assert.Equal(string.Empty, env["BASE_EMPTY"]);
@@ -151,7 +153,7 @@ public sealed class TaskEnvironmentSpecs : IDisposable
         Assert.False(env.ContainsKey("JUNK"));
         Assert.False(env.ContainsKey("INJECTED"));
         Assert.False(env.ContainsKey("ERRJUNK"));
-        var expectedKeys = baseEnvironment.Keys.Where(k => k != "REMOVE_ME").Concat(["MULTI", "EQUALS", "UNICODE", "AFTER"]).Order(StringComparer.Ordinal);
+        var expectedKeys = baseEnvironment.Keys.Where(k => k != "REMOVE_ME").Concat(["MULTI", "EQUALS", "UNICODE", "PLAIN_ASSIGNMENT", "AFTER"]).Order(StringComparer.Ordinal);
         Assert.Equal(expectedKeys, env.Keys.Order(StringComparer.Ordinal));
         Assert.All(
             baseEnvironment.Where(p => p.Key != "REMOVE_ME"),
