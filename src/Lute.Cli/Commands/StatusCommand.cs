@@ -41,7 +41,7 @@ internal static class StatusCommand
         if (store is null)
         {
             Console.Out.WriteLine($"no run of job {job} recorded: {Stores.Missing(config)}");
-            return 0;
+            return state.Known ? ExitCodes.Completed : ExitCodes.BadInput;
         }
 
         var runs = await store.ForSlurmJobAsync(job.Split('.')[0], cancellationToken).ConfigureAwait(false);
