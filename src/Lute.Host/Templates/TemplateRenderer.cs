@@ -50,83 +50,44 @@ public sealed class TemplateRenderer
     /// <summary>Renders one text.</summary>
     /// <param name="text">The text and its place.</param>
     /// <exception cref="ConfigurationException">A reference is unknown, malformed or part of a cycle.</exception>
-    public string Render(TemplateText text) => Render(text, quote: null);
+    public string Render(TemplateText text) => Render(text, shell: null);
 
     /// <summary>
-    /// Renders a shell script: every value put in place is quoted for the shell where it stands (bare, inside double
-    /// quotes or inside single quotes), so that it stays one word and is never run as code.
+    /// Renders a shell script: every value put in place is quoted for the shell where it stands, so that the shell
+    /// reads it back as exactly that text and never runs it as code. A bare word, <c>'...'</c>, <c>"..."</c>,
+    /// <c>$(...)</c> and backquotes (nested in each other too), heredoc bodies and comments are quoted for; a value
+    /// inside <c>${...}</c> or <c>$'...'</c>, right after a lone backslash or <c>$</c>, in a heredoc delimiter, a
+    /// value that is not an integer inside arithmetic or <c>[[ ]]</c>, a value whose line would end its heredoc, and
+    /// any value after a construct the shells may read differently are refused (see docs/reliability.md, "Trust").
+    /// A command that runs its argument as code (<c>eval</c>, <c>sh -c</c>, <c>let</c>) does so by the script's choice.
     /// </summary>
     /// <param name="script">The script and its place.</param>
-    /// <exception cref="ConfigurationException">A reference is unknown, malformed or part of a cycle.</exception>
-    public string RenderShell(TemplateText script) => Render(script, ShellQuote);
+    /// <exception cref="ConfigurationException">
+    /// A reference is unknown, malformed or part of a cycle, or a value cannot be quoted safely where it stands.
+    /// </exception>
+    public string RenderShell(TemplateText script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        var shell = new ShellScript(script);
+        Render(script, shell);
+        return shell.Finish();
+    }
 
     /// <summary>Quotes <paramref name="value"/> for a POSIX shell, bare: single quotes, each single quote written as '\''.</summary>
     public static string ShellQuote(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        return ShellQuoter.Bare(value);
     }
 
-    /// <summary>Quotes <paramref name="value"/> for the place in a shell script that <paramref name="before"/> leads to.</summary>
-    private static string ShellQuote(string value, string before) => QuotingAt(before) switch
-    {
-        // Inside '...': end the quotes around each single quote of the value.
-        '\'' => value.Replace("'", "'\\''", StringComparison.Ordinal),
-        // Inside "...": only \ $ ` and " are special there.
-        '"' => EscapeForDoubleQuotes(value),
-        _ => ShellQuote(value),
-    };
-
-    private static string EscapeForDoubleQuotes(string value)
-    {
-        var escaped = new StringBuilder(value.Length + 8);
-        foreach (var c in value)
-        {
-            if (c is '\\' or '$' or '`' or '"')
-            {
-                escaped.Append('\\');
-            }
-
-            escaped.Append(c);
-        }
-
-        return escaped.ToString();
-    }
-
-    /// <summary>The quotes open at the end of <paramref name="script"/>: a single or double quote, or none (a NUL).</summary>
-    private static char QuotingAt(string script)
-    {
-        var open = '\0';
-        for (var i = 0; i < script.Length; i++)
-        {
-            var c = script[i];
-            if (open == '\'')
-            {
-                open = c == '\'' ? '\0' : open;
-            }
-            else if (c == '\\')
-            {
-                i++; // the next character is taken literally, outside single quotes
-            }
-            else if (c == '"')
-            {
-                open = open == '"' ? '\0' : '"';
-            }
-            else if (c == '\'' && open == '\0')
-            {
-                open = '\'';
-            }
-        }
-
-        return open;
-    }
-
-    private string Render(TemplateText text, Func<string, string, string>? quote)
+    /// <summary>Renders <paramref name="text"/>; into <paramref name="shell"/> (then the result is not used) when given.</summary>
+    private string Render(TemplateText text, ShellScript? shell)
     {
         var source = text.Text;
         var start = source.IndexOf("{{", StringComparison.Ordinal);
         if (start < 0)
         {
+            shell?.AppendTemplate(0, source.Length);
             return source;
         }
 
@@ -135,6 +96,7 @@ public sealed class TemplateRenderer
         while (start >= 0)
         {
             builder.Append(source, position, start - position);
+            shell?.AppendTemplate(position, start - position);
             var end = source.IndexOf("}}", start + 2, StringComparison.Ordinal);
             if (end < 0)
             {
@@ -143,13 +105,23 @@ public sealed class TemplateRenderer
 
             var name = source[(start + 2)..end].Trim();
             var value = Resolve(name, text);
-            // A literal ({{ '{{' }}) is part of the script itself; only values are quoted.
-            builder.Append(quote is null || IsLiteral(name) ? value : quote(value, builder.ToString()));
+            builder.Append(value);
+            if (IsLiteral(name))
+            {
+                // A literal ({{ '{{' }}) is part of the script itself; only values are quoted.
+                shell?.AppendLiteral(value, start);
+            }
+            else
+            {
+                shell?.AppendValue(name, value, start);
+            }
+
             position = end + 2;
             start = source.IndexOf("{{", position, StringComparison.Ordinal);
         }
 
         builder.Append(source, position, source.Length - position);
+        shell?.AppendTemplate(position, source.Length - position);
         return builder.ToString();
     }
 

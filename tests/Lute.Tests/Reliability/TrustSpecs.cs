@@ -162,6 +162,49 @@ public sealed class TrustSpecs
         Assert.Contains(process.Stderr, l => l.EndsWith($"[Quoted stdout] {Hostile}|{Hostile}|{Hostile}|{oneArgument}", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Dollar", "$(echo {{ header.run }})")]
+    [InlineData("Backticks", "`echo {{ header.run }}`")]
+    public async Task A_value_in_a_command_substitution_inside_double_quotes_is_quoted_as_a_word_there(string task, string substitution)
+    {
+        using var workspace = Workspace.Create();
+        var tasks = workspace.Write("tasks.yaml", $$"""
+            header:
+              run: 'x; touch pwned; echo y'
+            tasks:
+              {{task}}:
+                shell: 'echo "result: {{substitution}}"'
+            """);
+
+        var (code, process) = await workspace.LuteAsync("run", tasks);
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        Assert.False(File.Exists(workspace.PathOf("pwned")), "a header value was run as shell code:\n" + process.Output);
+        Assert.Contains(process.Stderr, l => l.EndsWith($"[{task} stdout] result: x; touch pwned; echo y", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_value_where_quoting_cannot_be_proven_safe_stops_the_run_naming_file_line_and_column()
+    {
+        using var workspace = Workspace.Create();
+        var tasks = workspace.Write("tasks.yaml", """
+            header:
+              run: 'x; touch pwned; echo y'
+            tasks:
+              Defaulted:
+                shell: 'echo "${UNSET:-{{ header.run }}}"'
+            """);
+
+        var (code, process) = await workspace.LuteAsync("run", tasks);
+
+        Assert.True(code == ExitCodes.BadInput, process.Output);
+        Assert.False(File.Exists(workspace.PathOf("pwned")), process.Output);
+        var error = Assert.Single(process.Stderr, l => l.StartsWith("lute: error: ", StringComparison.Ordinal));
+        Assert.StartsWith($"lute: error: {tasks}:5:12: {{{{ header.run }}}} (script line 1, column 16) cannot be put in safely: it is inside ${{...}}", error, StringComparison.Ordinal);
+        Assert.Contains("; fix: give the value to a variable first", error, StringComparison.Ordinal);
+        Assert.Empty(File.Exists(workspace.StorePath) ? await workspace.RunsAsync() : []);
+    }
+
     [Fact]
     public async Task A_plugin_others_can_write_is_warned_about_and_refused_when_asked()
     {
