@@ -11,4 +11,11 @@ public sealed record ProcessExit(int? ExitCode, int? Signal, string? EngineError
 {
     /// <summary>True when the process exited with code 0 and the engine reported no error.</summary>
     public bool Succeeded => ExitCode == 0 && Signal is null && EngineError is null;
+
+    /// <summary>
+    /// Set with <see cref="EngineError"/> when the engine ended the task by its own decision: its time limit, or a
+    /// cancellation from outside (since contracts 1.2). An engine error with <see cref="EngineOutcome.None"/> is a failure
+    /// of the engine.
+    /// </summary>
+    public EngineOutcome EngineOutcome { get; init; }
 }

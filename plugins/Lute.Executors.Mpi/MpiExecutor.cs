@@ -70,9 +70,12 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
             ["ranks"] = ranks.ToString(CultureInfo.InvariantCulture),
             ["ranks_from"] = rankSource,
         };
+        var labels = RankLabelFormat.None;
         if (request.Settings.GetBoolean("tag_output", true) && flavour.TagOutput is not null)
         {
             arguments.Add(flavour.TagOutput);
+            labels = flavour.Labels;
+            // Recorded for the reader of the run; the runner reads the format from the execution itself.
             details["output_labels"] = flavour.Name;
         }
 
@@ -88,6 +91,7 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
         }
 
         var execution = ProcessGroupLauncher.Start(arguments, request, null, details, logger);
+        execution.LabelRanks(labels);
         if (hostfile is not null)
         {
             // As LUTE: the hostfile is the run's own (written for it by a job script) and goes with it.
@@ -153,14 +157,15 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
         string Hostfile,
         string? MapBy,
         string? TagOutput,
+        RankLabelFormat Labels,
         IReadOnlyList<string> RootArguments,
         IReadOnlyList<string> OversubscribeArguments,
         bool ForwardAsList)
     {
-        private static readonly Flavour OpenMpi = new("openmpi", "mpirun", "-np", "--npernode", "--hostfile", "--map-by", "--tag-output", ["--allow-run-as-root"], ["--oversubscribe"], ForwardAsList: false);
+        private static readonly Flavour OpenMpi = new("openmpi", "mpirun", "-np", "--npernode", "--hostfile", "--map-by", "--tag-output", RankLabelFormat.OpenMpi, ["--allow-run-as-root"], ["--oversubscribe"], ForwardAsList: false);
 
         // MPICH's Hydra has no root check and allows more ranks than cores.
-        private static readonly Flavour Mpich = new("mpich", "mpiexec", "-n", "-ppn", "-f", null, "-prepend-rank", [], [], ForwardAsList: true);
+        private static readonly Flavour Mpich = new("mpich", "mpiexec", "-n", "-ppn", "-f", null, "-prepend-rank", RankLabelFormat.Mpich, [], [], ForwardAsList: true);
 
         public static Flavour For(string name) => name.Trim().ToLowerInvariant() switch
         {

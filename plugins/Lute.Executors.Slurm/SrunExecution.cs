@@ -14,7 +14,7 @@ internal sealed partial class SrunExecution(
     Scancel scancel,
     bool ownAllocation,
     Dictionary<string, string> details,
-    ILogger logger) : IExecution
+    ILogger logger) : IRankLabelledExecution
 {
     private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(5);
     private StepStart? _step;
@@ -27,6 +27,9 @@ internal sealed partial class SrunExecution(
     public Stream StandardError => watcher.Output;
 
     public IReadOnlyDictionary<string, string> Details => details;
+
+    /// <summary>srun runs with <c>--label</c>.</summary>
+    public RankLabelFormat RankLabels => RankLabelFormat.Srun;
 
     /// <summary>Records where the step runs.</summary>
     public void Started(StepStart step)
@@ -51,14 +54,15 @@ internal sealed partial class SrunExecution(
         var step = details.GetValueOrDefault("slurm_step_id", "?");
         if (watcher.TimeLimitReached)
         {
+            // Recorded for the reader of the run; the runner reads the typed outcome.
             details["engine_outcome"] = "timed_out";
-            return exit with { EngineError = $"SLURM ended step {step} at its time limit" };
+            return exit with { EngineError = $"SLURM ended step {step} at its time limit", EngineOutcome = EngineOutcome.TimedOut };
         }
 
         if (watcher.CancelledBySlurm && !exit.Succeeded)
         {
             details["engine_outcome"] = "cancelled";
-            return exit with { EngineError = $"SLURM cancelled step {step} (scancel, or its node failed)" };
+            return exit with { EngineError = $"SLURM cancelled step {step} (scancel, or its node failed)", EngineOutcome = EngineOutcome.Cancelled };
         }
 
         // A failed task makes srun end the others (--kill-on-bad-exit), and srun then reports their signal: the

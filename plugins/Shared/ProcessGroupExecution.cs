@@ -10,7 +10,7 @@ namespace Lute.Executors;
 /// process group, and processes that moved to groups of their own, as mpirun's ranks do); disposing it kills whatever
 /// is left. A <see cref="RunnerDeathGuard"/> ends the session should the runner die first.
 /// </summary>
-internal sealed partial class ProcessGroupExecution(Process process, RunnerDeathGuard? guard, Dictionary<string, string> details, ILogger logger) : IExecution
+internal sealed partial class ProcessGroupExecution(Process process, RunnerDeathGuard? guard, Dictionary<string, string> details, ILogger logger) : IRankLabelledExecution
 {
     private const int SignalBase = 128;
     private const int LastSignal = 64;
@@ -28,6 +28,9 @@ internal sealed partial class ProcessGroupExecution(Process process, RunnerDeath
     public Stream StandardError => process.StandardError.BaseStream;
 
     public IReadOnlyDictionary<string, string> Details => details;
+
+    /// <summary>The launcher's rank labels in the output (none for a plain task); see <see cref="LabelRanks"/>.</summary>
+    public RankLabelFormat RankLabels { get; private set; }
 
     /// <summary>What ends the session should the runner die; null when it could not start.</summary>
     public RunnerDeathGuard? Guard => guard;
@@ -56,6 +59,9 @@ internal sealed partial class ProcessGroupExecution(Process process, RunnerDeath
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Says that the launcher writes rank labels of this format in front of the output's lines.</summary>
+    public void LabelRanks(RankLabelFormat format) => RankLabels = format;
 
     /// <summary>
     /// A file of the run's (such as a temporary MPI hostfile) removed when the run ends, and by the guard should the

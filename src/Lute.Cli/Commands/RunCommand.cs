@@ -7,6 +7,7 @@ using Lute.Host.Logging;
 using Lute.Host.Plugins;
 using Lute.Host.Running;
 using Lute.Host.Store;
+using Microsoft.Extensions.Logging;
 
 namespace Lute.Cli.Commands;
 
@@ -45,14 +46,21 @@ internal static class RunCommand
         }
 
         // SQLite's start-up cost overlaps plugin loading on another core.
-        var warming = Task.Run(ResultStore.WarmUp, cancellationToken);
+        var warming = Task.Run(SqliteRunRecorder.WarmUp, cancellationToken);
         await using var logging = new ConsoleLogging(verbose);
         StartupTrace.Mark("console logging set up");
         using var plugins = PluginHost.Load(config, logging.Factory, TaskRunner.ComponentsUsed(config, taskFile, taskName));
         StartupTrace.Mark("plugins loaded");
         await warming.ConfigureAwait(false);
-        var runner = new TaskRunner(config, plugins, logging.Logger);
+        await using var recorders = new RunRecorderSource(ct => SqliteRunRecorder.OpenAsync(config.StorePath, config.StoreMode, ct));
+        var runner = new TaskRunner(config, plugins, logging.Logger, recorders);
         var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay }, cancellationToken).ConfigureAwait(false);
+        if (recorders.Opened is { } recorder)
+        {
+            // The store is open: other runs of this host whose runner died are marked ABANDONED.
+            await AbandonedRuns.RepairAsync(recorder, logging.Factory.CreateLogger("Lute.Runner"), CancellationToken.None).ConfigureAwait(false);
+        }
+
         await logging.DisposeAsync().ConfigureAwait(false);
         StartupTrace.Mark("run finished, logs flushed");
 

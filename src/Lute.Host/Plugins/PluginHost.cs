@@ -13,7 +13,7 @@ namespace Lute.Host.Plugins;
 /// logging and options are shared with the host), registers each plugin's components by scanning its own assembly,
 /// and creates components by name. A plugin that cannot be loaded is reported with its cause; the others still load.
 /// </summary>
-public sealed partial class PluginHost : IDisposable
+public sealed partial class PluginHost : IDisposable, IComponentSource
 {
     private static readonly Type[] SharedTypes =
     [

@@ -1,31 +1,33 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Lute.Contracts;
 
 namespace Lute.Host.Protocol;
 
 /// <summary>
-/// Reads the rank an MPI or SLURM launcher writes in front of each output line, and removes it. An executor names the
-/// format in its details under <see cref="DetailKey"/>: <c>openmpi</c> (<c>[1,3]&lt;stdout&gt;:</c>, mpirun
-/// <c>--tag-output</c>), <c>mpich</c> (<c>[3] </c>, mpiexec <c>-prepend-rank</c>) or <c>srun</c> (<c>3: </c>, srun
-/// <c>--label</c>). Lines without a label (the launcher's own messages) keep no rank and stay as they are.
+/// Reads the rank an MPI or SLURM launcher writes in front of each output line, and removes it. An execution names the
+/// format as an <see cref="IRankLabelledExecution"/> (contracts 1.2): Open MPI (<c>[1,3]&lt;stdout&gt;:</c>, mpirun
+/// <c>--tag-output</c>), MPICH (<c>[3] </c>, mpiexec <c>-prepend-rank</c>) or srun (<c>3: </c>, srun <c>--label</c>).
+/// Lines without a label (the launcher's own messages) keep no rank and stay as they are.
 /// </summary>
 internal sealed partial class RankLabels
 {
-    /// <summary>The execution detail that names the label format.</summary>
-    public const string DetailKey = "output_labels";
-
     private static readonly RankLabels None = new(null);
     private readonly Regex? _pattern;
 
     private RankLabels(Regex? pattern) => _pattern = pattern;
 
-    public static RankLabels For(string? format) => format switch
+    public static RankLabels For(RankLabelFormat format) => format switch
     {
-        "openmpi" => new RankLabels(OpenMpi()),
-        "mpich" => new RankLabels(Mpich()),
-        "srun" => new RankLabels(Srun()),
+        RankLabelFormat.OpenMpi => new RankLabels(OpenMpi()),
+        RankLabelFormat.Mpich => new RankLabels(Mpich()),
+        RankLabelFormat.Srun => new RankLabels(Srun()),
         _ => None,
     };
+
+    /// <summary>The labels of an execution's output: none unless it says it has some.</summary>
+    public static RankLabels Of(IExecution execution) =>
+        For(execution is IRankLabelledExecution labelled ? labelled.RankLabels : RankLabelFormat.None);
 
     public (int? Rank, string Text) Parse(string line)
     {

@@ -21,7 +21,7 @@ internal sealed class StreamCommunicator : ICommunicator
 
         public ValueTask AttachAsync(IExecution execution, CancellationToken cancellationToken = default)
         {
-            var labels = RankLabels.For(execution.Details.GetValueOrDefault(RankLabels.DetailKey));
+            var labels = RankLabels.Of(execution);
             _readers = Task.WhenAll(
                 ReadAsync(execution.StandardOutput, LogSource.StandardOutput, labels),
                 ReadAsync(execution.StandardError, LogSource.StandardError, labels));

@@ -4,7 +4,10 @@ using Lute.Host.Protocol;
 
 namespace Lute.Host.Running;
 
-/// <summary>A task with every reference rendered and every component found: what the runner launches.</summary>
+/// <summary>
+/// A task with every reference rendered and every component found: what the runner launches. Immutable: what the
+/// communicators add to the environment is composed into a new <see cref="LaunchEnvironment"/>, never written here.
+/// </summary>
 internal sealed record PreparedRun
 {
     public required TaskFile File { get; init; }
@@ -20,6 +23,9 @@ internal sealed record PreparedRun
     /// <summary>The structured-message transport the executor's settings choose.</summary>
     public required CommunicatorSettings Communication { get; init; }
 
+    /// <summary>The communicator a plugin provides, when the settings name one (else a built-in is used).</summary>
+    public PluginCommunicator? PluginCommunicator { get; init; }
+
     /// <summary>Whose settings those are, in words, for error messages.</summary>
     public required string SettingsOwner { get; init; }
 
@@ -31,9 +37,14 @@ internal sealed record PreparedRun
 
     public required IReadOnlyDictionary<string, string> Resources { get; init; }
 
-    public required Dictionary<string, string> Environment { get; init; }
+    /// <summary>The task's environment as prepared (the runner's, with the task's changes), before the communicators'.</summary>
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
 
+    /// <summary>The runner's own environment.</summary>
     public required IReadOnlyDictionary<string, string> BaseEnvironment { get; init; }
+
+    /// <summary>What the task's environment changes from the runner's, as recorded when the run starts.</summary>
+    public required IReadOnlyDictionary<string, string?> EnvironmentChanges { get; init; }
 
     public string? Result { get; init; }
 
@@ -50,3 +61,9 @@ internal sealed record PreparedRun
     /// <summary>Hides the secrets of the task's environment in what is logged or recorded.</summary>
     public required Environment.SecretRedactor Redactor { get; init; }
 }
+
+/// <summary>A communicator a plugin provides, with its plugin's settings.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Communicator">The component.</param>
+/// <param name="Settings">Its plugin's settings.</param>
+internal sealed record PluginCommunicator(string Name, ICommunicator Communicator, PluginSettings Settings);

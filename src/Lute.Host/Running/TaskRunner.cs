@@ -2,92 +2,61 @@ using Lute.Contracts;
 using Lute.Host.Configuration;
 using Lute.Host.Environment;
 using Lute.Host.Plugins;
-using Lute.Host.Protocol;
-using Lute.Host.Templates;
+using Lute.Host.Store;
 
 namespace Lute.Host.Running;
 
 /// <summary>
-/// The only place the life cycle of a run lives: prepare (render, find components, build the environment), record,
-/// open communicators, run "before" tasklets, launch, dispatch events to hooks while supervising the time limit and
-/// cancellation (graceful signal, then forceful), drain, run "after" tasklets, decide the outcome and record it.
+/// The life cycle of a run, read top to bottom in <see cref="RunAsync"/>: prepare, record, open the run, open the
+/// communicators, "before" tasklets, launch, supervise, drain, "after" tasklets, decide, record the outcome. Each
+/// phase returns a fact; <see cref="OutcomeDecision"/> decides the outcome from them once. What a run acquires is
+/// owned by a <see cref="RunScope"/> and released in reverse order.
 /// </summary>
-public sealed partial class TaskRunner(HostConfiguration config, PluginHost plugins, Serilog.ILogger console)
+public sealed partial class TaskRunner
 {
-    private static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(10);
+    private readonly HostConfiguration _config;
+    private readonly IComponentSource _components;
+    private readonly Serilog.ILogger _console;
+    private readonly RunRecorderSource? _recorders;
 
-    /// <summary>Prepares the task; throws for bad input before anything is recorded or launched.</summary>
-    private async Task<PreparedRun> PrepareAsync(RunRequest request, CancellationToken cancellationToken)
+    /// <summary>A runner whose runs open the configured SQLite store, each its own connection.</summary>
+    /// <param name="config">The host configuration.</param>
+    /// <param name="plugins">The loaded plugins.</param>
+    /// <param name="console">Where the runner's and the task's lines go besides the run's log file.</param>
+    public TaskRunner(HostConfiguration config, PluginHost plugins, Serilog.ILogger console)
+        : this(config, (IComponentSource)plugins, console, recorders: null)
     {
-        var file = request.File;
-        var task = file.Find(request.TaskName);
-        var executorName = task.Executor ?? config.DefaultExecutor;
-        var (executor, executorSettings, executorInfo) = Create<IExecutor>(
-            ComponentKind.Executor, executorName, task.ExecutorLocation ?? config.DefaultExecutorLocation ?? task.Location);
-        var entry = config.Find(executorInfo.Plugin);
-        var settingsOwner = $"executor '{executorName}' (settings of plugin {executorInfo.Plugin}{(entry is not null ? $", {entry.Location}" : string.Empty)})";
-        CommunicatorSettings communication;
-        try
-        {
-            communication = CommunicatorSettings.Parse(executorSettings);
-        }
-        catch (FormatException e) when (entry is not null)
-        {
-            throw new ConfigurationException(
-                entry.Location,
-                $"{e.Message} (settings of plugin {executorInfo.Plugin}, executor '{executorName}')",
-                "write a value the message allows under the plugin's 'settings:', or remove the setting for its default (docs/protocol.md, \"Choosing the transport\")",
-                e);
-        }
-        catch (FormatException e)
-        {
-            throw new InputException($"{settingsOwner}: {e.Message}", e);
-        }
+    }
 
-        var hooks = new List<(HookBinding, object, PluginSettings)>();
-        foreach (var binding in config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)))
-        {
-            hooks.Add(CreateHook(binding));
-        }
+    /// <summary>A runner with its components and its recorder given (the command's own, or a test's).</summary>
+    /// <param name="config">The host configuration.</param>
+    /// <param name="components">Where executors, hooks, tasklets and communicators are found.</param>
+    /// <param name="console">Where the runner's and the task's lines go besides the run's log file.</param>
+    /// <param name="recorders">The recorder of every run (owned by the caller); null to open the configured store per run.</param>
+    internal TaskRunner(HostConfiguration config, IComponentSource components, Serilog.ILogger console, RunRecorderSource? recorders)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(components);
+        ArgumentNullException.ThrowIfNull(console);
+        (_config, _components, _console, _recorders) = (config, components, console, recorders);
+    }
 
-        var baseEnvironment = TaskEnvironment.Current();
-        var renderer = Renderer(file, task, executorName, baseEnvironment);
-        var parameters = renderer.RenderParameters();
-        // Values go into a program's arguments as they are; into a shell script only quoted (no shell otherwise).
-        var command = task.Command.Select((text, i) => task.Shell && i == task.Command.Count - 1 ? renderer.RenderShell(text) : renderer.Render(text)).ToList();
-        var folder = Path.GetDirectoryName(file.Path)!;
-        var workText = task.WorkingDirectory ?? file.Header.WorkDirectory;
-        var workingDirectory = workText is null ? folder : Path.GetFullPath(renderer.Render(workText), folder);
-        var resources = task.Resources.ToDictionary(r => r.Key, r => Resource(r.Key, r.Value, renderer), StringComparer.Ordinal);
-        var result = task.Result is null ? null : renderer.Render(task.Result);
-        var before = PrepareTasklets(task.Before, renderer);
-        var after = PrepareTasklets(task.After, renderer);
-        var environment = await TaskEnvironment.BuildAsync(baseEnvironment, task.Environment, renderer, folder, cancellationToken).ConfigureAwait(false);
-
-        return new PreparedRun
-        {
-            File = file,
-            Task = task,
-            ExecutorName = executorName,
-            Executor = executor,
-            ExecutorSettings = executorSettings,
-            Communication = communication,
-            SettingsOwner = settingsOwner,
-            Parameters = parameters,
-            Command = command,
-            WorkingDirectory = workingDirectory,
-            Resources = resources,
-            Environment = environment,
-            BaseEnvironment = baseEnvironment,
-            Result = result,
-            Timeout = task.Timeout ?? file.Header.Timeout,
-            GracePeriod = task.GracePeriod ?? file.Header.GracePeriod ?? DefaultGracePeriod,
-            Before = before,
-            After = after,
-            Hooks = hooks,
-            // The runner's token is always a secret, whatever the patterns.
-            Redactor = new SecretRedactor([.. config.SecretVariables, ProtocolConstants.TokenVariable], baseEnvironment, environment),
-        };
+    /// <summary>Runs a task to its end and records the result.</summary>
+    /// <param name="request">What to run.</param>
+    /// <param name="cancellationToken">Cancels the run gracefully (graceful signal, then forceful); the run ends CANCELLED.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="LuteException">Bad input: nothing was recorded or launched.</exception>
+    public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var prepared = await new RunPreparer(_config, _components).PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        await using var scope = new RunScope();
+        var listener = await BindListenerAsync(prepared, scope, cancellationToken).ConfigureAwait(false);
+        var recorded = await RecordStartAsync(prepared, scope, cancellationToken).ConfigureAwait(false);
+        var live = await OpenRunAsync(prepared, recorded, listener, request.Controls, scope, cancellationToken).ConfigureAwait(false);
+        var facts = await RunTaskAsync(live, listener, scope).ConfigureAwait(false);
+        var result = await DecideAsync(live, facts).ConfigureAwait(false);
+        return await RecordOutcomeAsync(live, recorded, result).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -98,104 +67,10 @@ public sealed partial class TaskRunner(HostConfiguration config, PluginHost plug
     /// <param name="file">The task file.</param>
     /// <param name="taskName">The task.</param>
     /// <exception cref="InputException">The file has no such task.</exception>
-    public static IReadOnlySet<string> ComponentsUsed(HostConfiguration config, TaskFile file, string taskName)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(file);
-        var task = file.Find(taskName);
-        var names = new HashSet<string>(StringComparer.Ordinal) { task.Executor ?? config.DefaultExecutor };
-        names.UnionWith(config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)).Select(b => b.Use));
-        names.UnionWith(task.Before.Concat(task.After).Select(t => t.Use).OfType<string>());
-        return names;
-    }
+    public static IReadOnlySet<string> ComponentsUsed(HostConfiguration config, TaskFile file, string taskName) =>
+        RunPreparer.ComponentsUsed(config, file, taskName);
 
     /// <summary>The renderer of a task's <c>{{ }}</c> templates: its parameters, the header, the environment, the built-ins.</summary>
-    internal static TemplateRenderer Renderer(TaskFile file, TaskDefinition task, string executorName, IReadOnlyDictionary<string, string> environment) =>
-        new(task.Parameters, file.Header.Values, environment, new Dictionary<string, string>
-        {
-            ["task"] = task.Name,
-            ["executor"] = executorName,
-            ["host"] = System.Environment.MachineName,
-            ["task_file"] = file.Path,
-            ["task_dir"] = Path.GetDirectoryName(file.Path)!,
-        });
-
-    /// <summary>
-    /// Creates a bound hook with its binding's settings over its plugin's, so that a hook pack binds and validates
-    /// them in its constructor: a missing or malformed setting stops the run here, before anything is recorded.
-    /// </summary>
-    private (HookBinding, object, PluginSettings) CreateHook(HookBinding binding)
-    {
-        var pluginSettings = plugins.Settings(ComponentKind.Hook, binding.Use);
-        var merged = new Dictionary<string, string>(pluginSettings.Values, StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in binding.Settings.Values)
-        {
-            merged[key] = value;
-        }
-
-        var settings = new PluginSettings(merged);
-        try
-        {
-            var (component, _, _) = Create<object>(ComponentKind.Hook, binding.Use, binding.Location, settings);
-            return (binding, component, settings);
-        }
-        catch (PluginException e) when (e.InnerException is not null)
-        {
-            throw new ConfigurationException(
-                binding.Location, e.Message, "correct the value under this hook's 'settings:' (or its plugin's), as the message says", e);
-        }
-    }
-
-    /// <summary>A resource's value with its references rendered, checked again when it held references.</summary>
-    private static string Resource(string key, TemplateText value, TemplateRenderer renderer)
-    {
-        var rendered = renderer.Render(value);
-        ResourceValues.Check(key, value with { Text = rendered });
-        return rendered;
-    }
-
-    /// <summary>Creates a component; a name no plugin provides is bad input at the place that names it.</summary>
-    private (T Component, PluginSettings Settings, ComponentInfo Info) Create<T>(
-        ComponentKind kind, string name, SourceLocation namedAt, PluginSettings? settings = null)
-        where T : class
-    {
-        try
-        {
-            return plugins.Create<T>(kind, name, settings);
-        }
-        catch (PluginException e) when (e.Available is { } available)
-        {
-            var what = kind.ToString().ToLowerInvariant();
-            var failed = e.FailedPlugins is null ? string.Empty : $" (plugins that failed to load: {e.FailedPlugins})";
-            var missing = plugins.DirectoryProblem is { } problem ? $": {problem}" : string.Empty;
-            throw new ConfigurationException(
-                namedAt,
-                $"no {what} named '{name}'{failed}{missing}",
-                plugins.DirectoryProblem is not null
-                    ? "build the shipped plugins (./build.sh puts them in out/plugins), or set 'directory:' in plugins.yaml to the folder that holds them"
-                    : available.Count == 0
-                        ? $"install a plugin that provides {(what[0] is 'a' or 'e' or 'i' or 'o' or 'u' ? "an" : "a")} {what} (see 'lute plugins')"
-                        : $"write one of the available {what}s: {string.Join(", ", available)} (see 'lute plugins')",
-                e);
-        }
-    }
-
-    private List<PreparedTasklet> PrepareTasklets(IReadOnlyList<TaskletSpec> specs, TemplateRenderer renderer)
-    {
-        var list = new List<PreparedTasklet>();
-        foreach (var spec in specs)
-        {
-            var arguments = spec.Arguments.Select(renderer.Render).ToList();
-            if (spec.Use is null)
-            {
-                list.Add(new PreparedTasklet(spec, arguments, null, PluginSettings.Empty));
-                continue;
-            }
-
-            var (tasklet, settings, _) = Create<ITasklet>(ComponentKind.Tasklet, spec.Use, spec.Location);
-            list.Add(new PreparedTasklet(spec, arguments, tasklet, settings));
-        }
-
-        return list;
-    }
+    internal static Templates.TemplateRenderer Renderer(TaskFile file, TaskDefinition task, string executorName, IReadOnlyDictionary<string, string> environment) =>
+        RunPreparer.Renderer(file, task, executorName, environment);
 }

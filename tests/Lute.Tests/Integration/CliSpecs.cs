@@ -77,7 +77,7 @@ public sealed class CliSpecs
         var (code, process) = await workspace.LuteAsync("plugins");
 
         Assert.Equal(1, code);
-        Assert.Contains("Lute.Executors.Local 0.1.0.0 (contracts 1.1): loaded", process.Stdout);
+        Assert.Contains($"Lute.Executors.Local 0.1.0.0 (contracts {ContractVersion.Text}): loaded", process.Stdout);
         Assert.Contains(process.Stdout, l => l.Contains("executor", StringComparison.Ordinal) && l.Contains("local", StringComparison.Ordinal) && l.Contains("process group", StringComparison.Ordinal));
         Assert.Contains("Lute.TestPlugins.FutureContract 0.1.0.0 (contracts 2.0): FAILED", process.Stdout);
         Assert.Contains(process.Stdout, l => l.Contains("error: built against contracts 2.0", StringComparison.Ordinal));
