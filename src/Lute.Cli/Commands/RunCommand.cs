@@ -45,7 +45,7 @@ internal static class RunCommand
         }
 
         // SQLite's start-up cost overlaps plugin loading on another core.
-        var warming = Task.Run(ResultStore.WarmUp, cancellationToken);
+        var warming = Task.Run(SqliteRunRecorder.WarmUp, cancellationToken);
         await using var logging = new ConsoleLogging(verbose);
         StartupTrace.Mark("console logging set up");
         using var plugins = PluginHost.Load(config, logging.Factory, TaskRunner.ComponentsUsed(config, taskFile, taskName));

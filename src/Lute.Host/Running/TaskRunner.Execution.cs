@@ -38,7 +38,7 @@ public sealed partial class TaskRunner
         // A store that cannot be opened or written does not stop the task: its outcome is still logged, printed and
         // returned as the exit code, and the problem is named at the start and at the end.
         var (store, runId, storeProblem) = await RecordPendingAsync(prepared, startedAt, environmentChanges, cancellationToken).ConfigureAwait(false);
-        using var ownedStore = store;
+        await using var ownedStore = store;
 
         var run = new RunInfo
         {
@@ -75,7 +75,7 @@ public sealed partial class TaskRunner
             try
             {
                 StartupTrace.Mark("run ended");
-                await store.FinishAsync(runId, Final(result, log.Path, state), CancellationToken.None).ConfigureAwait(false);
+                await store.FinishedAsync(runId, Final(result, log.Path, state), CancellationToken.None).ConfigureAwait(false);
                 StartupTrace.Mark("result recorded");
             }
             catch (StoreException e)
@@ -93,7 +93,7 @@ public sealed partial class TaskRunner
     }
 
     /// <summary>Runs of this host whose runner died without recording an outcome are marked ABANDONED.</summary>
-    private static async Task MarkAbandonedAsync(ResultStore store, ILogger logger)
+    private static async Task MarkAbandonedAsync(IRunRecorder store, ILogger logger)
     {
         try
         {
@@ -109,15 +109,15 @@ public sealed partial class TaskRunner
         }
     }
 
-    private async Task<(ResultStore? Store, long RunId, string? Problem)> RecordPendingAsync(
+    private async Task<(IRunRecorder? Store, long RunId, string? Problem)> RecordPendingAsync(
         PreparedRun prepared, DateTimeOffset startedAt, SortedDictionary<string, string?> environmentChanges, CancellationToken cancellationToken)
     {
-        ResultStore? store = null;
+        SqliteRunRecorder? store = null;
         try
         {
-            store = await ResultStore.OpenAsync(config.StorePath, config.StoreMode, cancellationToken).ConfigureAwait(false);
+            store = await SqliteRunRecorder.OpenAsync(config.StorePath, config.StoreMode, cancellationToken).ConfigureAwait(false);
             StartupTrace.Mark("result store opened");
-            var runId = await store.InsertAsync(
+            var runId = await store.StartedAsync(
                 new NewRun
                 {
                     Task = TaskNames.Base(prepared.Task.Name),
@@ -130,9 +130,9 @@ public sealed partial class TaskRunner
                     StartedAt = startedAt,
                     Host = System.Environment.MachineName,
                     RunnerPid = System.Environment.ProcessId,
-                    Command = JsonSerializer.Serialize(prepared.Command.Select(prepared.Redactor.Redact).ToList(), HostJson.Stored.ListString),
-                    Parameters = JsonSerializer.Serialize(new SortedDictionary<string, string>(prepared.Parameters.ToDictionary(p => p.Key, p => prepared.Redactor.Redact(p.Value)), StringComparer.Ordinal), HostJson.Stored.SortedDictionaryStringString),
-                    Environment = JsonSerializer.Serialize(prepared.Redactor.Redact(environmentChanges), typeof(SortedDictionary<string, string>), HostJson.Stored),
+                    Command = prepared.Command.Select(prepared.Redactor.Redact).ToList(),
+                    Parameters = prepared.Parameters.ToDictionary(p => p.Key, p => prepared.Redactor.Redact(p.Value)),
+                    Environment = prepared.Redactor.Redact(environmentChanges),
                     WorkDirectory = prepared.WorkingDirectory,
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -140,7 +140,11 @@ public sealed partial class TaskRunner
         }
         catch (StoreException e)
         {
-            store?.Dispose();
+            if (store is not null)
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+            }
+
             return (null, 0, e.Message);
         }
     }
@@ -150,7 +154,7 @@ public sealed partial class TaskRunner
         TcpCommunicator? tcp,
         RunInfo run,
         DateTimeOffset startedAt,
-        ResultStore? store,
+        IRunRecorder? store,
         RunLog log,
         RunState state,
         SortedDictionary<string, string?> environmentChanges,
@@ -288,14 +292,16 @@ public sealed partial class TaskRunner
 
                     try
                     {
-                        await (store?.MarkRunningAsync(
+                        await (store?.LaunchedAsync(
                             run.RunId,
-                            new RunningUpdate(
-                                execution.ProcessId,
-                                JsonSerializer.Serialize(details, HostJson.Stored.DictionaryStringString),
-                                JsonSerializer.Serialize(sessions.Select(s => s.Description).ToList(), HostJson.Stored.ListString),
-                                log.Path,
-                                JsonSerializer.Serialize(prepared.Redactor.Redact(environmentChanges), typeof(SortedDictionary<string, string>), HostJson.Stored)),
+                            new LaunchedRun
+                            {
+                                TaskPid = execution.ProcessId,
+                                Details = details,
+                                Communicators = sessions.Select(s => s.Description).ToList(),
+                                LogPath = log.Path,
+                                Environment = prepared.Redactor.Redact(environmentChanges),
+                            },
                             CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
                     }
                     catch (StoreException e)
@@ -404,11 +410,11 @@ public sealed partial class TaskRunner
     }
 
     /// <summary>A stop or continue is recorded as it happens (STOPPED, RUNNING again); a store failure only logs.</summary>
-    private static async Task RecordStatusAsync(ResultStore store, long runId, RunStatus status, ILogger logger)
+    private static async Task RecordStatusAsync(IRunRecorder store, long runId, RunStatus status, ILogger logger)
     {
         try
         {
-            await store.UpdateStatusAsync(runId, status, CancellationToken.None).ConfigureAwait(false);
+            await store.StatusChangedAsync(runId, status, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StoreException e)
         {

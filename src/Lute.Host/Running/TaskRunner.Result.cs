@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Lute.Contracts;
 using Lute.Host.Store;
 
@@ -55,7 +54,7 @@ public sealed partial class TaskRunner
         static string Also(string? failure) => failure is null ? string.Empty : $"; the task reported: {failure}";
     }
 
-    private static FinalUpdate Final(RunResult result, string logPath, RunState state) => new()
+    private static FinishedRun Final(RunResult result, string logPath, RunState state) => new()
     {
         Status = result.Status,
         ExitCode = result.ExitCode,
@@ -63,16 +62,13 @@ public sealed partial class TaskRunner
         Reason = result.Reason,
         LaunchFailed = result.LaunchFailed,
         EndedAt = result.EndedAt,
-        Summary = result.Summary.Count == 0 ? null : JsonSerializer.Serialize(new SortedDictionary<string, string>(result.Summary.ToDictionary(), StringComparer.Ordinal), HostJson.Stored.SortedDictionaryStringString),
-        // Written again rather than kept as the task sent it: "\u00e9" escapes and the like become readable text.
-        Payload = result.Payload is { } payload ? JsonSerializer.Serialize(payload, HostJson.Stored.JsonElement) : null,
-        Details = result.Details.Count == 0 ? null : JsonSerializer.Serialize(new SortedDictionary<string, string>(result.Details.ToDictionary(), StringComparer.Ordinal), HostJson.Stored.SortedDictionaryStringString),
+        Summary = result.Summary,
+        Payload = result.Payload,
+        Details = result.Details,
         LogPath = logPath,
-        Metadata = state.Metadata() is { Count: > 0 } metadata
-            ? JsonSerializer.Serialize(new SortedDictionary<string, JsonElement>(metadata, StringComparer.Ordinal), HostJson.Stored.SortedDictionaryStringJsonElement)
-            : null,
+        Metadata = state.Metadata(),
         ReportPath = result.ReportPath,
-        Undelivered = state.Undelivered() is { Count: > 0 } undelivered ? JsonSerializer.Serialize(undelivered, HostJson.Stored.ListUndeliveredEntry) : null,
-        HookErrors = state.HookErrors() is { Count: > 0 } errors ? JsonSerializer.Serialize(errors, HostJson.Stored.ListHookErrorEntry) : null,
+        Undelivered = state.Undelivered(),
+        HookErrors = state.HookErrors(),
     };
 }
