@@ -30,7 +30,7 @@ internal static class HistoryCommand
                 throw new InputException($"--limit must be 0 or more, not {count}");
             }
 
-            using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false);
+            await using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false);
             if (store is null)
             {
                 Console.Out.WriteLine($"(no runs: {Stores.Missing(config)})");
@@ -67,7 +67,7 @@ internal static class HistoryCommand
             Console.Out.Write(Table(rows));
             if (runs.Count == 0 && count > 0)
             {
-                Console.Out.WriteLine($"(no runs in {store.Path})");
+                Console.Out.WriteLine($"(no runs in {store.Location})");
             }
 
             return 0;
@@ -82,10 +82,10 @@ internal static class HistoryCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);
-            using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false)
+            await using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false)
                               ?? throw new InputException($"there is no run {parsed.GetValue(id)}: {Stores.Missing(config)}");
             var run = await store.GetAsync(parsed.GetValue(id), cancellationToken).ConfigureAwait(false)
-                      ?? throw new InputException($"there is no run {parsed.GetValue(id)} in {store.Path}; see lute history");
+                      ?? throw new InputException($"there is no run {parsed.GetValue(id)} in {store.Location}; see lute history");
             Console.Out.Write(Describe(run));
             return 0;
         });
@@ -132,22 +132,24 @@ internal static class HistoryCommand
         Line("work dir", run.WorkDirectory);
         Line("log", run.LogPath);
         Line("report", run.ReportPath);
-        Json("command", run.Command);
-        Json("parameters", run.Parameters);
-        Json("environment", run.Environment);
-        Json("communicators", run.Communicators);
-        Json("details", run.Details);
-        Json("summary", run.Summary);
-        Json("payload", run.Payload);
-        Json("metadata", run.Metadata);
-        if (run.HookErrors is not null)
+        // The JSON columns as the store keeps them (StoredJson), in the order they were read.
+        Json("command", StoredJson.List(run.Command));
+        Json("parameters", StoredJson.Map(run.Parameters));
+        Json("environment", StoredJson.Environment(run.Environment));
+        Json("communicators", run.Communicators.Count == 0 ? null : StoredJson.List(run.Communicators));
+        // Recorded at launch, even when the executor gave none: only a run never launched has no details at all.
+        Json("details", run.Details.Count == 0 && run.Communicators.Count == 0 ? null : StoredJson.Map(run.Details));
+        Json("summary", run.Summary.Count == 0 ? null : StoredJson.Map(run.Summary));
+        Json("payload", run.Payload is { } payload ? StoredJson.Value(payload) : null);
+        Json("metadata", run.Metadata.Count == 0 ? null : StoredJson.Values(run.Metadata));
+        if (run.HookErrors.Count > 0)
         {
-            Json("hook errors", run.HookErrors);
+            Json("hook errors", StoredJson.HookErrors(run.HookErrors));
         }
 
-        if (run.Undelivered is not null)
+        if (run.Undelivered.Count > 0)
         {
-            Json("undelivered", run.Undelivered);
+            Json("undelivered", StoredJson.Undelivered(run.Undelivered));
         }
 
         return text.ToString();

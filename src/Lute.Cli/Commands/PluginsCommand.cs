@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lute.Contracts;
 using Lute.Host.Plugins;
+using Lute.Host.Protocol;
 using Lute.Host.Running;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,6 +24,13 @@ internal static class PluginsCommand
             {
                 Console.Error.WriteLine($"lute: error: {problem}; build the shipped plugins (./build.sh puts them in out/plugins), or set 'directory:' in plugins.yaml to the folder that holds them");
                 return ExitCodes.BadInput;
+            }
+
+            output.WriteLine();
+            output.WriteLine("Built in:");
+            foreach (var (name, description) in CommunicatorSettings.BuiltIn)
+            {
+                output.WriteLine($"  {"communicator",-12} {name,-24} {description}");
             }
 
             if (host.Plugins.Count == 0)

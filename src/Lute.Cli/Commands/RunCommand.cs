@@ -52,7 +52,7 @@ internal static class RunCommand
         using var plugins = PluginHost.Load(config, logging.Factory, TaskRunner.ComponentsUsed(config, taskFile, taskName));
         StartupTrace.Mark("plugins loaded");
         await warming.ConfigureAwait(false);
-        await using var recorders = new RunRecorderSource(ct => SqliteRunRecorder.OpenAsync(config.StorePath, config.StoreMode, ct));
+        await using var recorders = new RunRecorderSource(async ct => await SqliteRunRecorder.OpenAsync(config.StorePath, config.StoreMode, ct).ConfigureAwait(false));
         var runner = new TaskRunner(config, plugins, logging.Logger, recorders);
         var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay }, cancellationToken).ConfigureAwait(false);
         if (recorders.Opened is { } recorder)

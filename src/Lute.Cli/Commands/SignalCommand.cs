@@ -19,10 +19,10 @@ internal static partial class SignalCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);
-            using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false)
+            await using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false)
                               ?? throw new InputException($"there is no run {parsed.GetValue(id)}: {Stores.Missing(config)}");
             var run = await store.GetAsync(parsed.GetValue(id), cancellationToken).ConfigureAwait(false)
-                      ?? throw new InputException($"there is no run {parsed.GetValue(id)} in {store.Path}");
+                      ?? throw new InputException($"there is no run {parsed.GetValue(id)} in {store.Location}");
             if (run.EndedAt is not null)
             {
                 throw new InputException($"run {run.Id} has already ended ({run.Status})");

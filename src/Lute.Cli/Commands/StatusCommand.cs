@@ -37,7 +37,7 @@ internal static class StatusCommand
             Console.Out.WriteLine($"note: {state.Note}");
         }
 
-        using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false);
+        await using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false);
         if (store is null)
         {
             Console.Out.WriteLine($"no run of job {job} recorded: {Stores.Missing(config)}");
@@ -53,7 +53,7 @@ internal static class StatusCommand
 
         if (runs.Count == 0)
         {
-            Console.Out.WriteLine($"no run of job {job} in {store.Path} (yet)");
+            Console.Out.WriteLine($"no run of job {job} in {store.Location} (yet)");
         }
 
         return state.Known || runs.Count > 0 ? ExitCodes.Completed : ExitCodes.BadInput;

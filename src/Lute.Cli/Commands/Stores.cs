@@ -7,9 +7,9 @@ namespace Lute.Cli.Commands;
 internal static class Stores
 {
     /// <summary>The configured store, or null when there is none yet.</summary>
-    public static async Task<ResultStore?> OpenExistingAsync(HostConfiguration config, CancellationToken cancellationToken) =>
+    public static async Task<IRunRecorder?> OpenExistingAsync(HostConfiguration config, CancellationToken cancellationToken) =>
         File.Exists(config.StorePath)
-            ? await ResultStore.OpenAsync(config.StorePath, createMode: null, cancellationToken).ConfigureAwait(false)
+            ? await SqliteRunRecorder.OpenAsync(config.StorePath, createMode: null, cancellationToken).ConfigureAwait(false)
             : null;
 
     /// <summary>The line that says there is no store, and which configuration named it.</summary>

@@ -361,6 +361,12 @@ public sealed partial class PluginHost : IDisposable, IComponentSource
 
                 foreach (var kind in KindsOf(type))
                 {
+                    if (kind == ComponentKind.Communicator && Protocol.CommunicatorSettings.BuiltIn.Any(b => string.Equals(b.Name, attribute.Name, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        warnings.Add($"{type.FullName} is named '{attribute.Name}', the name of a built-in communicator; it cannot be chosen (rename it)");
+                        continue;
+                    }
+
                     components.Add(new ComponentInfo(attribute.Name, kind, type, attribute.Description, name));
                 }
             }

@@ -60,5 +60,4 @@ internal sealed record CommunicatorSettings(string Name, TcpSettings Tcp)
     public static FormatException Unknown(string name, IReadOnlyList<string> fromPlugins) =>
         new($"setting '{CommunicatorKey}' must be unix or tcp, not '{name}'"
             + (fromPlugins.Count == 0 ? string.Empty : $" (or a communicator a plugin provides: {string.Join(", ", fromPlugins)})"));
-    }
 }

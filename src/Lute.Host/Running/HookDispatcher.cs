@@ -1,4 +1,5 @@
 using Lute.Contracts;
+using Lute.Host.Store;
 using Microsoft.Extensions.Logging;
 
 namespace Lute.Host.Running;

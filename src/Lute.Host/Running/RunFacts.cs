@@ -50,6 +50,9 @@ internal sealed record RunFacts
 
     /// <summary>The runner's time limit, for the reason of a time-out.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Facts about the launch for the record (the executor's details); never an input of the decision.</summary>
+    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>The decided outcome of a run.</summary>

@@ -114,6 +114,9 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
         var names = new HashSet<string>(StringComparer.Ordinal) { task.Executor ?? config.DefaultExecutor };
         names.UnionWith(config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)).Select(b => b.Use));
         names.UnionWith(task.Before.Concat(task.After).Select(t => t.Use).OfType<string>());
+        // A communicator a plugin provides is named in an executor plugin's settings: its plugin loads with the run.
+        names.UnionWith(config.Plugins.Select(p => p.Settings.Get(CommunicatorSettings.CommunicatorKey)?.Trim())
+            .OfType<string>().Where(n => n.Length > 0 && !CommunicatorSettings.BuiltIn.Any(b => string.Equals(b.Name, n, StringComparison.OrdinalIgnoreCase))));
         return names;
     }
 

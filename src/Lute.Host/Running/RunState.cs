@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lute.Contracts;
+using Lute.Host.Store;
 
 namespace Lute.Host.Running;
 

@@ -13,8 +13,8 @@ namespace Lute.Host.Store;
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(SortedDictionary<string, JsonElement>))]
 [JsonSerializable(typeof(string))]
-[JsonSerializable(typeof(List<Running.UndeliveredEntry>))]
-[JsonSerializable(typeof(List<Running.HookErrorEntry>))]
+[JsonSerializable(typeof(List<UndeliveredEntry>))]
+[JsonSerializable(typeof(List<HookErrorEntry>))]
 internal sealed partial class HostJson : JsonSerializerContext
 {
     /// <summary>The store's JSON: as <see cref="JsonSerializerContext"/>'s default, written with the <see cref="ReadableJsonEncoder"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lute.Contracts;
 
 namespace Lute.Host.Store;
@@ -65,29 +66,29 @@ public sealed record RunRecord
     /// <summary>The task's process id.</summary>
     public int? TaskPid { get; init; }
 
-    /// <summary>The command as JSON.</summary>
-    public required string Command { get; init; }
+    /// <summary>The command.</summary>
+    public required IReadOnlyList<string> Command { get; init; }
 
-    /// <summary>The rendered parameters as JSON.</summary>
-    public required string Parameters { get; init; }
+    /// <summary>The rendered parameters.</summary>
+    public required IReadOnlyDictionary<string, string> Parameters { get; init; }
 
-    /// <summary>The environment changes as JSON (a null value means unset).</summary>
-    public required string Environment { get; init; }
+    /// <summary>The environment changes (a null value means unset).</summary>
+    public required IReadOnlyDictionary<string, string?> Environment { get; init; }
 
-    /// <summary>The summary as JSON.</summary>
-    public string? Summary { get; init; }
+    /// <summary>The summary (empty: none).</summary>
+    public IReadOnlyDictionary<string, string> Summary { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The result payload as JSON.</summary>
-    public string? Payload { get; init; }
+    /// <summary>The result payload, if the run has one.</summary>
+    public JsonElement? Payload { get; init; }
 
-    /// <summary>Metadata from the task as JSON.</summary>
-    public string? Metadata { get; init; }
+    /// <summary>Metadata from the task (empty: none).</summary>
+    public IReadOnlyDictionary<string, JsonElement> Metadata { get; init; } = new Dictionary<string, JsonElement>();
 
-    /// <summary>Launch details as JSON.</summary>
-    public string? Details { get; init; }
+    /// <summary>The executor's facts about the launch (empty: none).</summary>
+    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The communicators as JSON.</summary>
-    public string? Communicators { get; init; }
+    /// <summary>The communicators, described (empty: the task was never launched).</summary>
+    public IReadOnlyList<string> Communicators { get; init; } = [];
 
     /// <summary>The run's log file.</summary>
     public string? LogPath { get; init; }
@@ -98,11 +99,11 @@ public sealed record RunRecord
     /// <summary>The run's HTML report, if the task sent figures or fragments.</summary>
     public string? ReportPath { get; init; }
 
-    /// <summary>Requests hooks could not deliver, as a JSON list (see <see cref="UndeliveredPost"/>).</summary>
-    public string? Undelivered { get; init; }
+    /// <summary>Requests hooks could not deliver.</summary>
+    public IReadOnlyList<UndeliveredEntry> Undelivered { get; init; } = [];
 
-    /// <summary>Hook failures (exceptions and exceeded time limits), as a JSON list.</summary>
-    public string? HookErrors { get; init; }
+    /// <summary>Hook failures (exceptions and exceeded time limits).</summary>
+    public IReadOnlyList<HookErrorEntry> HookErrors { get; init; } = [];
 
     /// <summary>How long it took, if it ended.</summary>
     public TimeSpan? Duration => EndedAt - StartedAt;

@@ -121,7 +121,7 @@ public sealed class RunHooksAndStoreSpecs
     {
         var handler = new Mock<IRequestHandler>();
         handler.Setup(h => h.HandleAsync(It.IsAny<TaskMessage>(), It.IsAny<HookContext>(), It.IsAny<CancellationToken>()))
-            .Returns((TaskMessage m, HookContext _, CancellationToken _) => ValueTask.FromResult(TaskReply.Answer(JsonSerializer.SerializeToElement(new { echo = m.Contents.GetProperty("q").GetString() }))));
+            .Returns((TaskMessage m, HookContext _, CancellationToken _) => ValueTask.FromResult<TaskReply?>(TaskReply.Answer(JsonSerializer.SerializeToElement(new { echo = m.Contents.GetProperty("q").GetString() }))));
         JsonNode? answer = null;
         await using var run = InProcessRun.Of(async task =>
         {

@@ -1,22 +1,8 @@
 using Lute.Contracts;
+using Lute.Host.Store;
 using Microsoft.Extensions.Logging;
 
 namespace Lute.Host.Running;
-
-/// <summary>A request a hook could not deliver, as the result store keeps it.</summary>
-internal sealed record UndeliveredEntry(
-    string Hook,
-    string Event,
-    DateTimeOffset Timestamp,
-    string Method,
-    string Destination,
-    string? ContentType,
-    string Body,
-    string Error,
-    int Attempts);
-
-/// <summary>A hook call that threw or exceeded its time limit, as the result store keeps it.</summary>
-internal sealed record HookErrorEntry(string Hook, string Event, DateTimeOffset Timestamp, string Error);
 
 /// <summary>One hook's <see cref="IUndeliveredLog"/>: stamps the hook's name, logs one line and keeps the entry with the run.</summary>
 internal sealed partial class HookUndeliveredLog(string hook, RunState state, ILogger logger) : IUndeliveredLog
