@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Lute.Contracts;
 using Lute.Host.Store;
@@ -10,17 +11,18 @@ public class StoreBenchmarks
 {
     private string _folder = string.Empty;
     private string _path = string.Empty;
-    private ResultStore _store = null!;
+    private SqliteRunRecorder _store = null!;
     private NewRun _run = null!;
-    private RunningUpdate _running = null!;
-    private FinalUpdate _final = null!;
+    private LaunchedRun _launched = null!;
+    private FinishedRun _finished = null!;
+    private long _recorded;
 
     [GlobalSetup]
     public async Task SetupAsync()
     {
         _folder = Directory.CreateTempSubdirectory("lute-bench-store-").FullName;
         _path = Path.Combine(_folder, "lute.db");
-        _store = await ResultStore.OpenAsync(_path).ConfigureAwait(false);
+        _store = await SqliteRunRecorder.OpenAsync(_path).ConfigureAwait(false);
         _run = new NewRun
         {
             Task = "FindPeaks",
@@ -31,48 +33,61 @@ public class StoreBenchmarks
             StartedAt = DateTimeOffset.UtcNow,
             Host = "node12",
             RunnerPid = 4242,
-            Command = """["python3","find_peaks.py","--run","12"]""",
-            Parameters = """{"out_dir":"/data/mfx/scratch/peaks"}""",
-            Environment = """{"OMP_NUM_THREADS":"1"}""",
+            Command = ["python3", "find_peaks.py", "--run", "12"],
+            Parameters = new Dictionary<string, string> { ["out_dir"] = "/data/mfx/scratch/peaks" },
+            Environment = new Dictionary<string, string?> { ["OMP_NUM_THREADS"] = "1" },
             WorkDirectory = "/data/mfx/scratch",
         };
-        _running = new RunningUpdate(4243, """{"pid":"4243"}""", """["stdout/stderr","unix socket"]""", "/data/logs/1-FindPeaks.log", """{"OMP_NUM_THREADS":"1"}""");
-        _final = new FinalUpdate
+        _launched = new LaunchedRun
+        {
+            TaskPid = 4243,
+            Details = new Dictionary<string, string> { ["pid"] = "4243" },
+            Communicators = ["stdout/stderr", "unix socket"],
+            LogPath = "/data/logs/1-FindPeaks.log",
+            Environment = new Dictionary<string, string?> { ["OMP_NUM_THREADS"] = "1" },
+        };
+        using var payload = JsonDocument.Parse("""{"peaks":12}""");
+        _finished = new FinishedRun
         {
             Status = RunStatus.Completed,
             ExitCode = 0,
             EndedAt = DateTimeOffset.UtcNow,
-            Summary = """{"peaks":"12"}""",
-            Payload = """{"peaks":12}""",
+            Summary = new Dictionary<string, string> { ["peaks"] = "12" },
+            Payload = payload.RootElement.Clone(),
         };
+        _recorded = await InsertUpdateFinish().ConfigureAwait(false);
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public async Task CleanupAsync()
     {
-        _store.Dispose();
+        await _store.DisposeAsync().ConfigureAwait(false);
         Directory.Delete(_folder, recursive: true);
     }
 
     /// <summary>Records a new run (one INSERT ... RETURNING id).</summary>
     [Benchmark]
-    public Task<long> Insert() => _store.InsertAsync(_run);
+    public Task<long> Insert() => _store.StartedAsync(_run, CancellationToken.None);
 
-    /// <summary>A run's whole store traffic: insert, mark running, finish (three writes).</summary>
+    /// <summary>A run's whole store traffic: started, launched, finished (three writes).</summary>
     [Benchmark]
     public async Task<long> InsertUpdateFinish()
     {
-        var id = await _store.InsertAsync(_run).ConfigureAwait(false);
-        await _store.MarkRunningAsync(id, _running).ConfigureAwait(false);
-        await _store.FinishAsync(id, _final).ConfigureAwait(false);
+        var id = await _store.StartedAsync(_run, CancellationToken.None).ConfigureAwait(false);
+        await _store.LaunchedAsync(id, _launched, CancellationToken.None).ConfigureAwait(false);
+        await _store.FinishedAsync(id, _finished, CancellationToken.None).ConfigureAwait(false);
         return id;
     }
+
+    /// <summary>Reads a run back (one SELECT, the JSON columns deserialized).</summary>
+    [Benchmark]
+    public Task<RunRecord?> Get() => _store.GetAsync(_recorded, CancellationToken.None);
 
     /// <summary>Opens the existing store as lute run does (connection, busy timeout, store check, WAL, version check).</summary>
     [Benchmark]
     public async Task<string> OpenExisting()
     {
-        using var store = await ResultStore.OpenAsync(_path).ConfigureAwait(false);
-        return store.Path;
+        await using var store = await SqliteRunRecorder.OpenAsync(_path).ConfigureAwait(false);
+        return store.Location;
     }
 }

@@ -61,7 +61,7 @@ public sealed class MpiExecutorSpecs
         var log = await File.ReadAllTextAsync(run.LogPath!);
         Assert.Contains("[Talk log rank 0] hello from rank 0", log, StringComparison.Ordinal);
         Assert.Contains("[Talk log rank 1] hello from rank 1", log, StringComparison.Ordinal);
-        Assert.Equal(0, JsonDocument.Parse(run.Payload!).RootElement.GetProperty("rank").GetInt32());
+        Assert.Equal(0, run.Payload!.Value.GetProperty("rank").GetInt32());
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class SameTaskEverywhereSpecs
         var run = await workspace.LatestRunAsync();
         Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Equal(executor, run.Executor);
-        Assert.Equal(workspace.PathOf($"out-{executor}.txt"), JsonSerializer.Deserialize<string>(run.Payload!));
+        Assert.Equal(workspace.PathOf($"out-{executor}.txt"), run.Payload!.Value.GetString());
         var summary = run.SummaryValues();
         Assert.Equal("12", summary["peaks"]);
         Assert.Equal("7", summary["run"]);

@@ -72,7 +72,7 @@ public sealed class WebhookPackSpecs
         Assert.Equal(0, done.GetProperty("exit_code").GetInt32());
 
         var run = await workspace.LatestRunAsync();
-        Assert.Null(run.Undelivered);
+        Assert.Empty(run.Undelivered);
         Assert.DoesNotContain(Secret, await File.ReadAllTextAsync(run.LogPath!), StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, process.Output, StringComparison.Ordinal);
         Assert.False(ContainsBytes(await File.ReadAllBytesAsync(workspace.StorePath), Encoding.UTF8.GetBytes(Secret)));
@@ -112,16 +112,16 @@ public sealed class WebhookPackSpecs
         Assert.Equal(3, server.Requests.Count);
         var run = await workspace.LatestRunAsync();
         Assert.Equal(RunStatus.Completed, run.Status);
-        var undelivered = Assert.Single(JsonDocument.Parse(run.Undelivered!).RootElement.EnumerateArray());
-        Assert.Equal("webhook.post", undelivered.GetProperty("hook").GetString());
-        Assert.Equal("done", undelivered.GetProperty("event").GetString());
-        Assert.Equal($"{server.Url}hooks/runs", undelivered.GetProperty("destination").GetString());
-        Assert.Equal(3, undelivered.GetProperty("attempts").GetInt32());
-        Assert.StartsWith("HTTP 500", undelivered.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var undelivered = Assert.Single(run.Undelivered);
+        Assert.Equal("webhook.post", undelivered.Hook);
+        Assert.Equal("done", undelivered.Event);
+        Assert.Equal($"{server.Url}hooks/runs", undelivered.Destination);
+        Assert.Equal(3, undelivered.Attempts);
+        Assert.StartsWith("HTTP 500", undelivered.Error, StringComparison.Ordinal);
         // The body is kept whole, so the post can be sent again.
-        Assert.Equal("COMPLETED", JsonDocument.Parse(undelivered.GetProperty("body").GetString()!).RootElement.GetProperty("data").GetProperty("status").GetString());
-        var error = Assert.Single(JsonDocument.Parse(run.HookErrors!).RootElement.EnumerateArray());
-        Assert.Equal("webhook.post", error.GetProperty("hook").GetString());
+        Assert.Equal("COMPLETED", JsonDocument.Parse(undelivered.Body).RootElement.GetProperty("data").GetProperty("status").GetString());
+        var error = Assert.Single(run.HookErrors);
+        Assert.Equal("webhook.post", error.Hook);
         Assert.Contains(process.Stderr, l => l.Contains("Hook webhook.post failed on event done", StringComparison.Ordinal));
     }
 
@@ -138,12 +138,12 @@ public sealed class WebhookPackSpecs
         Assert.True(code == ExitCodes.Completed, process.Output);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the run took {clock.Elapsed}");
         var run = await workspace.LatestRunAsync();
-        var undelivered = JsonDocument.Parse(run.Undelivered!).RootElement.EnumerateArray().ToList();
-        Assert.Equal(["run_start", "launched", "exited", "done"], undelivered.Select(u => u.GetProperty("event").GetString()));
-        Assert.All(undelivered, u => Assert.NotEmpty(u.GetProperty("body").GetString()!));
-        Assert.Contains("cannot reach the service", undelivered[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        var undelivered = run.Undelivered;
+        Assert.Equal(["run_start", "launched", "exited", "done"], undelivered.Select(u => u.Event));
+        Assert.All(undelivered, u => Assert.NotEmpty(u.Body));
+        Assert.Contains("cannot reach the service", undelivered[0].Error, StringComparison.Ordinal);
         // After six failed attempts in a row the service is taken as down: later posts fail at once.
-        Assert.Equal(0, undelivered[^1].GetProperty("attempts").GetInt32());
+        Assert.Equal(0, undelivered[^1].Attempts);
     }
 
     [Fact]
@@ -168,9 +168,9 @@ public sealed class WebhookPackSpecs
         Assert.True(code == ExitCodes.Completed, process.Output);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the run took {clock.Elapsed}");
         var run = await workspace.LatestRunAsync();
-        var undelivered = Assert.Single(JsonDocument.Parse(run.Undelivered!).RootElement.EnumerateArray());
-        Assert.Equal(2, undelivered.GetProperty("attempts").GetInt32());
-        Assert.Contains("no answer in time", undelivered.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var undelivered = Assert.Single(run.Undelivered);
+        Assert.Equal(2, undelivered.Attempts);
+        Assert.Contains("no answer in time", undelivered.Error, StringComparison.Ordinal);
         // Every attempt that reached the server is recorded; on a loaded machine the client may abandon the second
         // one before the server has read it, so the client's own count above is the exact one.
         var received = await server.WaitForAsync(r => r.Count >= 1, Workspace.DefaultTimeout);
@@ -206,7 +206,7 @@ public sealed class WebhookPackSpecs
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("critical hook 'webhook.post' failed on event 'launched'", run.Reason, StringComparison.Ordinal);
         Assert.Contains("HTTP 503", run.Reason, StringComparison.Ordinal);
-        Assert.NotNull(run.Undelivered);
+        Assert.NotEmpty(run.Undelivered);
     }
 
     [Theory]

@@ -86,7 +86,7 @@ public sealed class WorkflowManagerPackSpecs
         Assert.Equal("node42", started.GetProperty("executor_hostname").GetString());
         Assert.Equal("100", requests[3].Json.GetProperty("n_events").GetString());
         Assert.Equal("IndexManaged", requests[2].Json.GetProperty("managed_task").GetString());
-        Assert.Null((await workspace.LatestRunAsync()).Undelivered);
+        Assert.Empty((await workspace.LatestRunAsync()).Undelivered);
     }
 
     [Fact]
@@ -106,8 +106,8 @@ public sealed class WorkflowManagerPackSpecs
         Assert.True(code == ExitCodes.Completed, process.Output);
         Assert.Contains(process.Stderr, l => l.Contains("refused: the runner refused the request: no workflow manager is configured", StringComparison.Ordinal));
         var run = await workspace.LatestRunAsync();
-        Assert.Null(run.Undelivered);
-        Assert.Null(run.HookErrors);
+        Assert.Empty(run.Undelivered);
+        Assert.Empty(run.HookErrors);
     }
 
     [Fact]
@@ -123,10 +123,10 @@ public sealed class WorkflowManagerPackSpecs
         Assert.Contains(process.Stderr, l => l.Contains("refused: the runner refused the request: hook 'workflow.manager' failed: GET http://127.0.0.1:", StringComparison.Ordinal));
         var run = await workspace.LatestRunAsync();
         Assert.Equal(RunStatus.Completed, run.Status);
-        var undelivered = JsonDocument.Parse(run.Undelivered!).RootElement.EnumerateArray().ToList();
-        Assert.Equal("launched", undelivered[0].GetProperty("event").GetString());
-        Assert.Equal("done", undelivered[^1].GetProperty("event").GetString());
-        Assert.Contains("\"status\":\"COMPLETED\"", undelivered[^1].GetProperty("body").GetString(), StringComparison.Ordinal);
-        Assert.Contains(undelivered, u => u.GetProperty("event").GetString() == "request" && u.GetProperty("method").GetString() == "GET");
+        var undelivered = run.Undelivered;
+        Assert.Equal("launched", undelivered[0].Event);
+        Assert.Equal("done", undelivered[^1].Event);
+        Assert.Contains("\"status\":\"COMPLETED\"", undelivered[^1].Body, StringComparison.Ordinal);
+        Assert.Contains(undelivered, u => u.Event == "request" && u.Method == "GET");
     }
 }

@@ -20,8 +20,7 @@ public sealed class CliSpecs
         var run = await workspace.LatestRunAsync();
         Assert.Equal("Hello", run.Task);
         Assert.Equal("0007", run.ExperimentRun);
-        using var payload = JsonDocument.Parse(run.Payload!);
-        Assert.Equal(3, payload.RootElement.GetProperty("lines").GetInt32());
+        Assert.Equal(3, run.Payload!.Value.GetProperty("lines").GetInt32());
         var summary = run.SummaryValues();
         Assert.StartsWith("3 ", summary["lines"], StringComparison.Ordinal);
         Assert.Contains($"Result recorded in {workspace.StorePath} (lute show {run.Id})", process.Stdout);

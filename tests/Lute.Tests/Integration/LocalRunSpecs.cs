@@ -102,7 +102,7 @@ public sealed class LocalRunSpecs
         Assert.True(code == ExitCodes.Failed, process.Output);
         var run = await workspace.LatestRunAsync();
         Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Equal("\"partial\"", run.Payload);
+        Assert.Equal("\"partial\"", run.Payload?.GetRawText());
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class LocalRunSpecs
 
         Assert.True(code == ExitCodes.Completed, process.Output);
         var run = await workspace.LatestRunAsync();
-        Assert.Equal("\"out/data.txt\"", run.Payload);
+        Assert.Equal("\"out/data.txt\"", run.Payload?.GetRawText());
         var summary = run.SummaryValues();
         Assert.Equal("2 out/data.txt", summary["lines"]);
         Assert.Equal("checked out/data.txt", summary["test.echo"]);
@@ -192,7 +192,7 @@ public sealed class LocalRunSpecs
         Assert.True(code == ExitCodes.Completed, process.Output);
         Assert.Contains(process.Stderr, l => l.EndsWith("[Env stdout] sourced value|a:b:c|x'y\"z", StringComparison.Ordinal));
         var run = await workspace.LatestRunAsync();
-        var changes = JsonSerializer.Deserialize<Dictionary<string, string?>>(run.Environment)!;
+        var changes = run.Environment;
         Assert.Equal("a:b:c", changes["LIST"]);
         Assert.True(changes.ContainsKey("LUTE_SOCKET"));
     }

@@ -69,9 +69,9 @@ public sealed class LuteSemanticsSpecs
 
         Assert.True(code == ExitCodes.Completed, process.Output);
         var run = await workspace.LatestRunAsync();
-        Assert.Equal("""{"note":"it's a café 🚀"}""", run.Payload);
-        Assert.Contains("\"mood\":\"🚀 it's\"", run.Summary, StringComparison.Ordinal);
-        Assert.Contains("\"quote\":\"don't\"", run.Parameters, StringComparison.Ordinal);
+        Assert.Equal("""{"note":"it's a café 🚀"}""", workspace.StoredText(run.Id, "payload"));
+        Assert.Contains("\"mood\":\"🚀 it's\"", workspace.StoredText(run.Id, "summary"), StringComparison.Ordinal);
+        Assert.Contains("\"quote\":\"don't\"", workspace.StoredText(run.Id, "parameters"), StringComparison.Ordinal);
         var (_, show) = await workspace.LuteAsync("show", "1");
         var text = string.Join('\n', show.Stdout);
         Assert.Contains("\"note\": \"it's a café 🚀\"", text, StringComparison.Ordinal);

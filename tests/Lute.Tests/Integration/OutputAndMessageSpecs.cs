@@ -131,7 +131,7 @@ public sealed class OutputAndMessageSpecs
 
         Assert.True(code == ExitCodes.Completed, process.Output);
         var run = await workspace.LatestRunAsync();
-        Assert.Equal("\"survived\"", run.Payload);
+        Assert.Equal("\"survived\"", run.Payload?.GetRawText());
         var log = File.ReadAllLines(run.LogPath!);
         Assert.Contains(log, l => l.EndsWith("[Hostile log] still here", StringComparison.Ordinal));
         Assert.Equal(9, log.Count(l => l.Contains("Dropped a", StringComparison.Ordinal)));
@@ -165,10 +165,9 @@ public sealed class OutputAndMessageSpecs
 
         Assert.True(code == ExitCodes.Completed, process.Output);
         var run = await workspace.LatestRunAsync();
-        Assert.Equal(awkward, JsonSerializer.Deserialize<Dictionary<string, string>>(run.Parameters)!["text"]);
+        Assert.Equal(awkward, run.Parameters["text"]);
         Assert.Equal(awkward, run.SummaryValues()["text"]);
-        using var payload = JsonDocument.Parse(run.Payload!);
-        Assert.Equal(awkward, payload.RootElement.GetProperty("text").GetString());
+        Assert.Equal(awkward, run.Payload!.Value.GetProperty("text").GetString());
     }
 
     [Fact]

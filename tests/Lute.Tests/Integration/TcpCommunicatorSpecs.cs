@@ -144,7 +144,7 @@ public sealed partial class TcpCommunicatorSpecs
 
         Assert.True(code == ExitCodes.Completed, process.Output);
         var run = await workspace.LatestRunAsync();
-        Assert.Equal("\"survived\"", run.Payload);
+        Assert.Equal("\"survived\"", run.Payload?.GetRawText());
         var log = File.ReadAllText(run.LogPath!);
         var lines = log.Split('\n');
         Assert.Contains(lines, l => l.EndsWith("[Hostile log] closed by the runner: True True True True", StringComparison.Ordinal));
@@ -199,13 +199,13 @@ public sealed partial class TcpCommunicatorSpecs
         var tcpRun = await workspace.LatestRunAsync();
 
         Assert.True(unixCode == ExitCodes.Completed, unix.Output);
-        Assert.Equal("[\"LUTE_SOCKET\"]", Compact(unixRun.Payload!));
-        var unixChanges = JsonSerializer.Deserialize<Dictionary<string, string?>>(unixRun.Environment)!;
+        Assert.Equal("[\"LUTE_SOCKET\"]", Compact(unixRun.Payload!.Value));
+        var unixChanges = unixRun.Environment;
         Assert.Null(unixChanges["LUTE_ADDRESS"]);
         Assert.Null(unixChanges["LUTE_TOKEN"]);
         Assert.True(tcpCode == ExitCodes.Completed, tcp.Output);
-        Assert.Equal("[\"LUTE_ADDRESS\",\"LUTE_TOKEN\"]", Compact(tcpRun.Payload!));
-        Assert.Null(JsonSerializer.Deserialize<Dictionary<string, string?>>(tcpRun.Environment)!["LUTE_SOCKET"]);
+        Assert.Equal("[\"LUTE_ADDRESS\",\"LUTE_TOKEN\"]", Compact(tcpRun.Payload!.Value));
+        Assert.Null(tcpRun.Environment["LUTE_SOCKET"]);
     }
 
     [Fact]
@@ -300,10 +300,10 @@ public sealed partial class TcpCommunicatorSpecs
 
         Assert.True(code == ExitCodes.Completed, process.Output);
         var run = await workspace.LatestRunAsync();
-        var address = JsonSerializer.Deserialize<Dictionary<string, string?>>(run.Environment)!["LUTE_ADDRESS"]!;
+        var address = run.Environment["LUTE_ADDRESS"]!;
         var bound = int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
         Assert.InRange(bound, port + 1, port + 2);
-        Assert.Equal("3", run.Payload);
+        Assert.Equal("3", run.Payload?.GetRawText());
     }
 
     private static void UseTcp(Workspace workspace, string settings = "", string hooks = "") =>
@@ -337,20 +337,16 @@ public sealed partial class TcpCommunicatorSpecs
 
     private static void AssertRecordedAsTcp(Lute.Host.Store.RunRecord run)
     {
-        var changes = JsonSerializer.Deserialize<Dictionary<string, string?>>(run.Environment)!;
+        var changes = run.Environment;
         Assert.StartsWith("127.0.0.1:", changes["LUTE_ADDRESS"], StringComparison.Ordinal);
         Assert.Equal("***", changes["LUTE_TOKEN"]);
         Assert.Equal("1", changes["LUTE_PROTOCOL"]);
         Assert.False(changes.ContainsKey("LUTE_SOCKET"));
-        var communicators = JsonSerializer.Deserialize<List<string>>(run.Communicators!)!;
+        var communicators = run.Communicators;
         Assert.Equal(["standard output and error", $"tcp {changes["LUTE_ADDRESS"]}"], communicators);
     }
 
-    private static string Compact(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return JsonSerializer.Serialize(document.RootElement);
-    }
+    private static string Compact(JsonElement json) => JsonSerializer.Serialize(json);
 
     [GeneratedRegex(@"\[runner\] Refused connection \d+ from 127\.0\.0\.1:\d+: (?<reason>.+); closed it$")]
     private static partial Regex RefusalLine();

@@ -34,7 +34,7 @@ public sealed class FilePermissionSpecs
         var run = await workspace.LatestRunAsync();
         Assert.NotNull(run.ReportPath);
         // A reader keeps the store open, so its -wal and -shm files exist while the modes are read.
-        using var reader = await Host.Store.ResultStore.OpenAsync(workspace.StorePath);
+        await using var reader = await Host.Store.SqliteRunRecorder.OpenAsync(workspace.StorePath);
         foreach (var file in new[] { workspace.StorePath, workspace.StorePath + "-wal", workspace.StorePath + "-shm", run.LogPath!, run.ReportPath! })
         {
             Assert.True(File.Exists(file), $"{file} is missing");

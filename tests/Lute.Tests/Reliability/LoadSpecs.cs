@@ -48,8 +48,8 @@ public sealed class LoadSpecs
         var (descriptorsAfter, threadsAfter) = Usage();
 
         Assert.All(results, r => Assert.True(r.Recorded && r.Result.Status == RunStatus.Completed, r.Result.Reason));
-        using var store = await ResultStore.OpenAsync(workspace.StorePath);
-        var rows = await store.HistoryAsync(Runs + 10);
+        await using var store = await SqliteRunRecorder.OpenAsync(workspace.StorePath);
+        var rows = await store.HistoryAsync(Runs + 10, null, CancellationToken.None);
         Assert.Equal(Runs, rows.Count);
         Assert.Equal(Enumerable.Range(1, Runs).Select(i => (long)i).Reverse(), rows.Select(r => r.Id));
         Assert.All(rows, r => Assert.Equal(RunStatus.Completed, r.Status));

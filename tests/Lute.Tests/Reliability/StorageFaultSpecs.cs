@@ -85,9 +85,9 @@ public sealed class StorageFaultSpecs
             Assert.True(third == ExitCodes.Failed, next.Output);
             Assert.Contains(next.Stdout, l => l.StartsWith("Result recorded in", StringComparison.Ordinal));
             IReadOnlyList<Host.Store.RunRecord> runs;
-            using (var store = await Host.Store.ResultStore.OpenAsync(Path.Combine(disk, "lute.db")))
+            await using (var store = await Host.Store.SqliteRunRecorder.OpenAsync(Path.Combine(disk, "lute.db")))
             {
-                runs = await store.HistoryAsync(10);
+                runs = await store.HistoryAsync(10, null, CancellationToken.None);
             }
 
             Assert.Equal([2L, 1L], runs.Select(r => r.Id));

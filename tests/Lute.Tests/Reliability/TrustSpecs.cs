@@ -90,7 +90,7 @@ public sealed class TrustSpecs
         Assert.DoesNotContain(near, log, StringComparison.Ordinal);
         Assert.Contains("\"LUTE_TOKEN\": \"***\"", string.Join('\n', (await workspace.LuteAsync("show", run.Id.ToString(CultureInfo.InvariantCulture))).Process.Stdout), StringComparison.Ordinal);
         Assert.DoesNotContain(near, Encoding.Latin1.GetString(await ReadStoreBytesAsync(workspace)), StringComparison.Ordinal);
-        Assert.Equal("\"survived\"", run.Payload);
+        Assert.Equal("\"survived\"", run.Payload?.GetRawText());
     }
 
     [Fact]

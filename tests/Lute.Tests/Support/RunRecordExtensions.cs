@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Lute.Contracts;
 using Lute.Host.Running;
 using Lute.Host.Store;
@@ -9,12 +8,10 @@ namespace Lute.Tests.Support;
 internal static class RunRecordExtensions
 {
     /// <summary>The run's summary as key/values (empty when it has none).</summary>
-    public static Dictionary<string, string> SummaryValues(this RunRecord run) =>
-        run.Summary is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(run.Summary)!;
+    public static Dictionary<string, string> SummaryValues(this RunRecord run) => new(run.Summary);
 
     /// <summary>The executor's details recorded with the run (empty when it has none).</summary>
-    public static Dictionary<string, string> DetailValues(this RunRecord run) =>
-        run.Details is null ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(run.Details)!;
+    public static Dictionary<string, string> DetailValues(this RunRecord run) => new(run.Details);
 
     /// <summary>The text of the run log's lines that carry <paramref name="marker"/> (for example "[Task log] "), after it.</summary>
     public static List<string> TaskLines(this RunRecord run, string marker) =>
@@ -33,7 +30,7 @@ internal static class RunRecordExtensions
         Assert.True(code == ExitCodes.Completed, process.Output);
         Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Equal(Enumerable.Range(0, messages).Select(i => $"message {i}"), run.TaskLines($"[{task} log] "));
-        Assert.Equal(messages.ToString(CultureInfo.InvariantCulture), run.Payload);
+        Assert.Equal(messages.ToString(CultureInfo.InvariantCulture), run.Payload?.GetRawText());
         Assert.Equal(messages.ToString(CultureInfo.InvariantCulture), run.SummaryValues()["sent"]);
     }
 }

@@ -1,4 +1,5 @@
 using Lute.Host.Store;
+using Microsoft.Data.Sqlite;
 
 namespace Lute.Tests.Support;
 
@@ -112,16 +113,28 @@ internal sealed partial class Workspace : IDisposable
 
     public async Task<RunRecord> LatestRunAsync()
     {
-        using var store = await ResultStore.OpenAsync(StorePath);
-        var runs = await store.HistoryAsync(1);
+        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
+        var runs = await store.HistoryAsync(1, null, CancellationToken.None);
         Assert.NotEmpty(runs);
         return runs[0];
     }
 
+    /// <summary>A column of run <paramref name="id"/> as the store file holds it (JSON columns: their JSON text), or null.</summary>
+    public string? StoredText(long id, string column)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = StorePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // The column is the test's own constant, never input.
+        command.CommandText = $"SELECT {column} FROM runs WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", id);
+        return command.ExecuteScalar() as string;
+    }
+
     public async Task<IReadOnlyList<RunRecord>> RunsAsync(int limit = 1000)
     {
-        using var store = await ResultStore.OpenAsync(StorePath);
-        return await store.HistoryAsync(limit);
+        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
+        return await store.HistoryAsync(limit, null, CancellationToken.None);
     }
 
     public void Dispose()

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Lute.Contracts;
 using Lute.Host.Store;
@@ -7,13 +6,13 @@ using Microsoft.Data.Sqlite;
 
 namespace Lute.Tests.Unit;
 
-public sealed class ResultStoreSpecs : IDisposable
+public sealed class SqliteRunRecorderSpecs : IDisposable
 {
     private const string Awkward = "quote \" apostrophe ' newline \n ;;; nul \u0000 Grüße, 東京 😀'); DROP TABLE runs; --";
 
-    private static readonly JsonSerializerOptions RawUtf8 = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private static readonly DateTimeOffset Start = new(2025, 3, 4, 5, 6, 7, 891, TimeSpan.FromHours(2));
+
+    private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("lute-store-specs-");
 
@@ -21,7 +20,7 @@ public sealed class ResultStoreSpecs : IDisposable
 
     public void Dispose() => _folder.Delete(recursive: true);
 
-    private static NewRun Run(string task, string parameters = "{}") => new()
+    private static NewRun Run(string task, IReadOnlyDictionary<string, string>? parameters = null) => new()
     {
         Task = task,
         TaskFile = "/work/tasks.yaml",
@@ -31,11 +30,17 @@ public sealed class ResultStoreSpecs : IDisposable
         StartedAt = Start,
         Host = "node-1",
         RunnerPid = 4321,
-        Command = """["python3","train.py"]""",
-        Parameters = parameters,
-        Environment = """{"MODE":"fast","GONE":null}""",
+        Command = ["python3", "train.py"],
+        Parameters = parameters ?? new Dictionary<string, string>(),
+        Environment = new Dictionary<string, string?> { ["MODE"] = "fast", ["GONE"] = null },
         WorkDirectory = "/work/w",
     };
+
+    private static JsonElement Json(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
 
     private static SqliteConnection Raw(string path)
     {
@@ -64,14 +69,15 @@ public sealed class ResultStoreSpecs : IDisposable
     public async Task Opening_a_new_file_creates_its_folder_and_the_schema()
     {
         // Act
-        using (var store = await ResultStore.OpenAsync(StorePath))
+        await using (var store = await SqliteRunRecorder.OpenAsync(StorePath))
         {
             Assert.Equal(StorePath, store.Path);
+            Assert.Equal(StorePath, store.Location);
         }
 
         // Assert
         Assert.True(File.Exists(StorePath));
-        Assert.Equal((long)ResultStore.SchemaVersion, Scalar(StorePath, "PRAGMA user_version;"));
+        Assert.Equal((long)SqliteRunRecorder.SchemaVersion, Scalar(StorePath, "PRAGMA user_version;"));
         Assert.Equal(1L, Scalar(StorePath, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'runs';"));
         Assert.Equal(0L, Scalar(StorePath, "SELECT count(*) FROM runs;"));
     }
@@ -81,14 +87,14 @@ public sealed class ResultStoreSpecs : IDisposable
     {
         // Arrange
         long id;
-        using (var store = await ResultStore.OpenAsync(StorePath))
+        await using (var store = await SqliteRunRecorder.OpenAsync(StorePath))
         {
-            id = await store.InsertAsync(Run("train"));
+            id = await store.StartedAsync(Run("train"), None);
         }
 
         // Act
-        using var reopened = await ResultStore.OpenAsync(StorePath);
-        var run = await reopened.GetAsync(id);
+        await using var reopened = await SqliteRunRecorder.OpenAsync(StorePath);
+        var run = await reopened.GetAsync(id, None);
 
         // Assert
         Assert.NotNull(run);
@@ -99,17 +105,24 @@ public sealed class ResultStoreSpecs : IDisposable
     public async Task A_run_round_trips_through_insert_mark_running_finish_and_get()
     {
         // Arrange
-        using var store = await ResultStore.OpenAsync(StorePath);
-        var parameters = JsonSerializer.Serialize(new Dictionary<string, string> { ["note"] = Awkward, [Awkward] = "key" }, RawUtf8);
-        var summary = JsonSerializer.Serialize(new Dictionary<string, string> { ["escaped"] = Awkward });
+        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
+        var parameters = new Dictionary<string, string> { ["note"] = Awkward, [Awkward] = "key" };
+        var summary = new Dictionary<string, string> { ["escaped"] = Awkward };
         var ended = Start.AddMinutes(3).AddTicks(1);
 
         // Act
-        var id = await store.InsertAsync(Run("train", parameters));
-        var pending = await store.GetAsync(id);
-        await store.MarkRunningAsync(id, new RunningUpdate(5555, """{"pid":5555}""", """["stdio","socket"]""", "/logs/1.log", """{"LUTE_RUN_ID":"1"}"""));
-        var running = await store.GetAsync(id);
-        await store.FinishAsync(id, new FinalUpdate
+        var id = await store.StartedAsync(Run("train", parameters), None);
+        var pending = await store.GetAsync(id, None);
+        await store.LaunchedAsync(id, new LaunchedRun
+        {
+            TaskPid = 5555,
+            Details = new Dictionary<string, string> { ["pid"] = "5555" },
+            Communicators = ["stdio", "socket"],
+            LogPath = "/logs/1.log",
+            Environment = new Dictionary<string, string?> { ["LUTE_RUN_ID"] = "1" },
+        }, None);
+        var running = await store.GetAsync(id, None);
+        await store.FinishedAsync(id, new FinishedRun
         {
             Status = RunStatus.Failed,
             ExitCode = 3,
@@ -118,10 +131,10 @@ public sealed class ResultStoreSpecs : IDisposable
             LaunchFailed = true,
             EndedAt = ended,
             Summary = summary,
-            Payload = Awkward,
-            Metadata = """{"m":1}""",
-        });
-        var finished = await store.GetAsync(id);
+            Payload = JsonSerializer.SerializeToElement(Awkward),
+            Metadata = new Dictionary<string, JsonElement> { ["m"] = Json("1") },
+        }, None);
+        var finished = await store.GetAsync(id, None);
 
         // Assert: pending
         Assert.NotNull(pending);
@@ -139,20 +152,20 @@ public sealed class ResultStoreSpecs : IDisposable
         Assert.Equal("node-1", pending.Host);
         Assert.Equal(4321, pending.RunnerPid);
         Assert.Null(pending.TaskPid);
-        Assert.Equal("""["python3","train.py"]""", pending.Command);
-        Assert.Equal(parameters, pending.Parameters);
-        Assert.Equal("""{"MODE":"fast","GONE":null}""", pending.Environment);
+        Assert.Equal(["python3", "train.py"], pending.Command);
+        Assert.Equal(parameters.OrderBy(p => p.Key, StringComparer.Ordinal), pending.Parameters);
+        Assert.Equal([KeyValuePair.Create("GONE", (string?)null), KeyValuePair.Create("MODE", (string?)"fast")], pending.Environment);
         Assert.Equal("/work/w", pending.WorkDirectory);
-        Assert.Null(pending.Summary);
+        Assert.Empty(pending.Summary);
 
         // Assert: running
         Assert.NotNull(running);
         Assert.Equal(RunStatus.Running, running.Status);
         Assert.Equal(5555, running.TaskPid);
-        Assert.Equal("""{"pid":5555}""", running.Details);
-        Assert.Equal("""["stdio","socket"]""", running.Communicators);
+        Assert.Equal([KeyValuePair.Create("pid", "5555")], running.Details);
+        Assert.Equal(["stdio", "socket"], running.Communicators);
         Assert.Equal("/logs/1.log", running.LogPath);
-        Assert.Equal("""{"LUTE_RUN_ID":"1"}""", running.Environment);
+        Assert.Equal([KeyValuePair.Create("LUTE_RUN_ID", (string?)"1")], running.Environment);
 
         // Assert: finished
         Assert.NotNull(finished);
@@ -164,47 +177,60 @@ public sealed class ResultStoreSpecs : IDisposable
         Assert.Equal(ended, finished.EndedAt);
         Assert.Equal(TimeSpan.FromMinutes(3).Add(TimeSpan.FromTicks(1)), finished.Duration);
         Assert.Equal(summary, finished.Summary);
-        Assert.Equal(Awkward, finished.Payload);
-        Assert.Equal("""{"m":1}""", finished.Metadata);
-        Assert.Equal("""{"pid":5555}""", finished.Details);
+        Assert.Equal(Awkward, finished.Payload?.GetString());
+        Assert.Equal("1", Assert.Single(finished.Metadata, m => m.Key == "m").Value.GetRawText());
+        Assert.Equal([KeyValuePair.Create("pid", "5555")], finished.Details);
         Assert.Equal("/logs/1.log", finished.LogPath);
-        Assert.Equal(parameters, finished.Parameters);
-        Assert.Equal(Awkward, JsonSerializer.Deserialize<Dictionary<string, string>>(finished.Parameters)!["note"]);
-        Assert.Equal(Awkward, JsonSerializer.Deserialize<Dictionary<string, string>>(finished.Summary!)!["escaped"]);
+        Assert.Equal(parameters.OrderBy(p => p.Key, StringComparer.Ordinal), finished.Parameters);
+        Assert.Equal(Awkward, finished.Parameters["note"]);
+        Assert.Equal(Awkward, finished.Summary["escaped"]);
     }
 
     [Fact]
     public async Task Text_with_a_raw_nul_character_is_stored_intact()
     {
         // Arrange
-        using var store = await ResultStore.OpenAsync(StorePath);
+        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
         var raw = "before\0after ;;; 東京";
 
         // Act
-        var id = await store.InsertAsync(Run(raw, raw));
-        await store.FinishAsync(id, new FinalUpdate { Status = RunStatus.Completed, EndedAt = Start, Summary = raw, Payload = raw });
-        var run = await store.GetAsync(id);
+        var id = await store.StartedAsync(Run(raw, new Dictionary<string, string> { [raw] = raw }), None);
+        await store.FinishedAsync(id, new FinishedRun
+        {
+            Status = RunStatus.Completed,
+            EndedAt = Start,
+            Summary = new Dictionary<string, string> { [raw] = raw },
+            Payload = JsonSerializer.SerializeToElement(raw),
+        }, None);
+        var run = await store.GetAsync(id, None);
 
         // Assert
         Assert.NotNull(run);
         Assert.Equal(raw, run.Task);
-        Assert.Equal(raw, run.Parameters);
-        Assert.Equal(raw, run.Summary);
-        Assert.Equal(raw, run.Payload);
-        Assert.Single(await store.HistoryAsync(10, raw));
+        Assert.Equal([KeyValuePair.Create(raw, raw)], run.Parameters);
+        Assert.Equal([KeyValuePair.Create(raw, raw)], run.Summary);
+        Assert.Equal(raw, run.Payload?.GetString());
+        Assert.Single(await store.HistoryAsync(10, raw, None));
     }
 
     [Fact]
     public async Task Finishing_without_details_or_log_keeps_those_recorded_at_launch()
     {
         // Arrange
-        using var store = await ResultStore.OpenAsync(StorePath);
-        var id = await store.InsertAsync(Run("t"));
-        await store.MarkRunningAsync(id, new RunningUpdate(1, "{\"d\":1}", null, "/l.log", "{}"));
+        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
+        var id = await store.StartedAsync(Run("t"), None);
+        await store.LaunchedAsync(id, new LaunchedRun
+        {
+            TaskPid = 1,
+            Details = new Dictionary<string, string> { ["d"] = "1" },
+            Communicators = [],
+            LogPath = "/l.log",
+            Environment = new Dictionary<string, string?>(),
+        }, None);
 
         // Act
-        await store.FinishAsync(id, new FinalUpdate { Status = RunStatus.Completed, EndedAt = Start, ExitCode = 0 });
-        var run = await store.GetAsync(id);
+        await store.FinishedAsync(id, new FinishedRun { Status = RunStatus.Completed, EndedAt = Start, ExitCode = 0 }, None);
+        var run = await store.GetAsync(id, None);
 
         // Assert
         Assert.NotNull(run);
@@ -212,7 +238,7 @@ public sealed class ResultStoreSpecs : IDisposable
         Assert.Equal(0, run.ExitCode);
         Assert.Null(run.Signal);
         Assert.False(run.LaunchFailed);
-        Assert.Equal("{\"d\":1}", run.Details);
+        Assert.Equal([KeyValuePair.Create("d", "1")], run.Details);
         Assert.Equal("/l.log", run.LogPath);
     }
 
@@ -220,10 +246,10 @@ public sealed class ResultStoreSpecs : IDisposable
     public async Task Get_of_an_unknown_id_is_null()
     {
         // Arrange
-        using var store = await ResultStore.OpenAsync(StorePath);
+        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
 
         // Act
-        var run = await store.GetAsync(404);
+        var run = await store.GetAsync(404, None);
 
         // Assert
         Assert.Null(run);
@@ -233,19 +259,19 @@ public sealed class ResultStoreSpecs : IDisposable
     public async Task History_is_newest_first_limited_and_filtered_by_task()
     {
         // Arrange
-        using var store = await ResultStore.OpenAsync(StorePath);
+        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
         var ids = new List<long>();
         foreach (var task in new[] { "train", "eval", "train", "train", "eval" })
         {
-            ids.Add(await store.InsertAsync(Run(task)));
+            ids.Add(await store.StartedAsync(Run(task), None));
         }
 
         // Act
-        var all = await store.HistoryAsync(100);
-        var latestTwo = await store.HistoryAsync(2);
-        var train = await store.HistoryAsync(100, "train");
-        var latestEval = await store.HistoryAsync(1, "eval");
-        var none = await store.HistoryAsync(100, "nope");
+        var all = await store.HistoryAsync(100, null, None);
+        var latestTwo = await store.HistoryAsync(2, null, None);
+        var train = await store.HistoryAsync(100, "train", None);
+        var latestEval = await store.HistoryAsync(1, "eval", None);
+        var none = await store.HistoryAsync(100, "nope", None);
 
         // Assert
         Assert.Equal(ids.AsEnumerable().Reverse(), all.Select(r => r.Id));
@@ -260,11 +286,11 @@ public sealed class ResultStoreSpecs : IDisposable
     public async Task A_task_filter_is_a_parameter_not_sql()
     {
         // Arrange
-        using var store = await ResultStore.OpenAsync(StorePath);
-        await store.InsertAsync(Run("train"));
+        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
+        await store.StartedAsync(Run("train"), None);
 
         // Act
-        var injected = await store.HistoryAsync(100, "x' OR '1'='1");
+        var injected = await store.HistoryAsync(100, "x' OR '1'='1", None);
 
         // Assert
         Assert.Empty(injected);
@@ -279,7 +305,7 @@ public sealed class ResultStoreSpecs : IDisposable
         await File.WriteAllTextAsync(StorePath, text);
 
         // Act
-        var error = await Assert.ThrowsAsync<StoreException>(() => ResultStore.OpenAsync(StorePath));
+        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteRunRecorder.OpenAsync(StorePath));
 
         // Assert
         Assert.Contains(StorePath, error.Message, StringComparison.Ordinal);
@@ -295,7 +321,7 @@ public sealed class ResultStoreSpecs : IDisposable
         Execute(StorePath, "CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ada');");
 
         // Act
-        var error = await Assert.ThrowsAsync<StoreException>(() => ResultStore.OpenAsync(StorePath));
+        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteRunRecorder.OpenAsync(StorePath));
 
         // Assert
         Assert.Contains("not a result store", error.Message, StringComparison.Ordinal);
@@ -313,7 +339,7 @@ public sealed class ResultStoreSpecs : IDisposable
         var before = Scalar(StorePath, "PRAGMA journal_mode;");
 
         // Act
-        await Assert.ThrowsAsync<StoreException>(() => ResultStore.OpenAsync(StorePath));
+        await Assert.ThrowsAsync<StoreException>(() => SqliteRunRecorder.OpenAsync(StorePath));
 
         // Assert
         Assert.Equal("delete", before);
@@ -324,15 +350,15 @@ public sealed class ResultStoreSpecs : IDisposable
     public async Task A_store_with_a_newer_schema_version_is_a_store_error()
     {
         // Arrange
-        using (await ResultStore.OpenAsync(StorePath))
+        await using (await SqliteRunRecorder.OpenAsync(StorePath))
         {
         }
 
-        var newer = ResultStore.SchemaVersion + 1;
+        var newer = SqliteRunRecorder.SchemaVersion + 1;
         Execute(StorePath, string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {newer};"));
 
         // Act
-        var error = await Assert.ThrowsAsync<StoreException>(() => ResultStore.OpenAsync(StorePath));
+        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteRunRecorder.OpenAsync(StorePath));
 
         // Assert
         Assert.Contains($"schema version {newer}", error.Message, StringComparison.Ordinal);
@@ -344,7 +370,7 @@ public sealed class ResultStoreSpecs : IDisposable
     public async Task The_store_uses_write_ahead_logging()
     {
         // Act
-        using var store = await ResultStore.OpenAsync(StorePath);
+        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
 
         // Assert
         Assert.Equal("wal", Scalar(StorePath, "PRAGMA journal_mode;"));
@@ -354,44 +380,49 @@ public sealed class ResultStoreSpecs : IDisposable
     public async Task A_version_1_store_is_migrated_forward_keeping_its_runs_and_gains_report_undelivered_and_hook_errors()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(StorePath)!);
-        Execute(StorePath, """
-            CREATE TABLE runs (
-                id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, task_file TEXT, executor TEXT NOT NULL,
-                experiment TEXT, experiment_run TEXT, status TEXT NOT NULL, exit_code INTEGER, signal INTEGER, reason TEXT,
-                launch_failed INTEGER NOT NULL DEFAULT 0, started_at TEXT NOT NULL, ended_at TEXT, host TEXT NOT NULL,
-                runner_pid INTEGER NOT NULL, task_pid INTEGER, command TEXT NOT NULL, parameters TEXT NOT NULL,
-                environment TEXT NOT NULL, summary TEXT, payload TEXT, metadata TEXT, details TEXT, communicators TEXT,
-                log_path TEXT, work_dir TEXT);
-            CREATE INDEX runs_by_task ON runs (task, id);
-            CREATE INDEX runs_by_status ON runs (status);
-            INSERT INTO runs (task, executor, status, started_at, ended_at, host, runner_pid, command, parameters, environment, exit_code)
-            VALUES ('Old', 'local', 'Completed', '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:01.0000000Z', 'h', 1, '[]', '{}', '{}', 0);
-            PRAGMA user_version = 1;
-            """);
+        Execute(StorePath, VersionOneStore);
+        var undelivered = new UndeliveredEntry("webhook.post", "done", Start, "POST", "http://h/x", "application/json", "{}", "HTTP 500", 3);
+        var hookError = new HookErrorEntry("webhook.post", "done", Start, "HTTP 500");
 
-        using var store = await ResultStore.OpenAsync(StorePath);
-        var old = await store.GetAsync(1);
-        var id = await store.InsertAsync(Run("New"));
-        await store.FinishAsync(id, new FinalUpdate
+        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
+        var old = await store.GetAsync(1, None);
+        var id = await store.StartedAsync(Run("New"), None);
+        await store.FinishedAsync(id, new FinishedRun
         {
             Status = RunStatus.Completed,
             EndedAt = Start,
             ReportPath = "/logs/2-New.report.html",
-            Undelivered = """[{"hook":"webhook.post"}]""",
-            HookErrors = """[{"hook":"webhook.post","error":"HTTP 500"}]""",
-        });
-        var current = await store.GetAsync(id);
+            Undelivered = [undelivered],
+            HookErrors = [hookError],
+        }, None);
+        var current = await store.GetAsync(id, None);
 
-        Assert.Equal(3, ResultStore.SchemaVersion);
+        Assert.Equal(3, SqliteRunRecorder.SchemaVersion);
         Assert.Equal(3L, Scalar(StorePath, "PRAGMA user_version;"));
         Assert.Equal("Old", old!.Task);
         Assert.Equal(RunStatus.Completed, old.Status);
         Assert.Null(old.ReportPath);
-        Assert.Null(old.Undelivered);
+        Assert.Empty(old.Undelivered);
         Assert.Null(old.TaskFullName);
         Assert.Null(old.Description);
         Assert.Equal("/logs/2-New.report.html", current!.ReportPath);
-        Assert.Equal("""[{"hook":"webhook.post"}]""", current.Undelivered);
-        Assert.Equal("""[{"hook":"webhook.post","error":"HTTP 500"}]""", current.HookErrors);
+        Assert.Equal([undelivered], current.Undelivered);
+        Assert.Equal([hookError], current.HookErrors);
     }
+
+    /// <summary>A store as the first schema wrote it, with one finished run.</summary>
+    internal const string VersionOneStore = """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, task_file TEXT, executor TEXT NOT NULL,
+            experiment TEXT, experiment_run TEXT, status TEXT NOT NULL, exit_code INTEGER, signal INTEGER, reason TEXT,
+            launch_failed INTEGER NOT NULL DEFAULT 0, started_at TEXT NOT NULL, ended_at TEXT, host TEXT NOT NULL,
+            runner_pid INTEGER NOT NULL, task_pid INTEGER, command TEXT NOT NULL, parameters TEXT NOT NULL,
+            environment TEXT NOT NULL, summary TEXT, payload TEXT, metadata TEXT, details TEXT, communicators TEXT,
+            log_path TEXT, work_dir TEXT);
+        CREATE INDEX runs_by_task ON runs (task, id);
+        CREATE INDEX runs_by_status ON runs (status);
+        INSERT INTO runs (task, executor, status, started_at, ended_at, host, runner_pid, command, parameters, environment, exit_code)
+        VALUES ('Old', 'local', 'Completed', '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:01.0000000Z', 'h', 1, '[]', '{}', '{}', 0);
+        PRAGMA user_version = 1;
+        """;
 }
