@@ -36,8 +36,14 @@ internal sealed class InProcessRun : IAsyncDisposable
     /// <summary>Extra lines of plugins.yaml (hooks: ...).</summary>
     public string Configuration { get; set; } = string.Empty;
 
-    /// <summary>The task's body in the task file, under <c>tasks: { Fake: ... }</c> (besides <c>executor: fake</c>).</summary>
-    public string Task { get; init; } = "command: [fake]";
+    /// <summary>
+    /// More of the task's body in the task file, under <c>tasks: { Fake: ... }</c>, besides <c>executor: fake</c> and
+    /// <c>command: [fake]</c> (left out when this names a command).
+    /// </summary>
+    public string Task { get; init; } = string.Empty;
+
+    /// <summary>The task's executor.</summary>
+    public string ExecutorName { get; init; } = "fake";
 
     /// <summary>The drain limit (short, for tests of output that never ends).</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -70,8 +76,9 @@ internal sealed class InProcessRun : IAsyncDisposable
             DrainTimeout = DrainTimeout,
         };
         var taskPath = Path.Combine(_root, "tasks.yaml");
-        var indented = string.Join("\n", Task.Split('\n').Select(l => "    " + l));
-        await File.WriteAllTextAsync(taskPath, $"tasks:\n  Fake:\n    executor: fake\n{indented}\n", cancellationToken);
+        var body = Task.Split('\n').Any(l => l.StartsWith("command:", StringComparison.Ordinal)) ? Task : $"command: [fake]\n{Task}";
+        var indented = string.Join("\n", body.Split('\n').Select(l => "    " + l));
+        await File.WriteAllTextAsync(taskPath, $"tasks:\n  Fake:\n    executor: {ExecutorName}\n{indented}\n", cancellationToken);
         var file = TaskFileLoader.Load(taskPath);
         await using var recorders = new RunRecorderSource(_ => System.Threading.Tasks.Task.FromResult(recorder));
         var runner = new TaskRunner(config, Components, Serilog.Core.Logger.None, recorders);

@@ -244,7 +244,7 @@ public sealed class RunHooksAndStoreSpecs
     [Fact]
     public async Task An_executor_nothing_provides_is_bad_input_at_the_place_that_names_it_and_nothing_is_recorded()
     {
-        await using var run = new InProcessRun(_ => Task.FromResult(Success)) { Task = "command: [x]\nexecutor: nowhere" };
+        await using var run = new InProcessRun(_ => Task.FromResult(Success)) { ExecutorName = "nowhere" };
 
         var error = await Assert.ThrowsAsync<ConfigurationException>(() => run.RunAsync());
 
