@@ -15,8 +15,6 @@ namespace Lute.Tests.Engines;
 [Collection(ProcessCollection.Name)]
 public sealed class MultiNodeSpecs
 {
-    private const int SigTerm = 15;
-
     private const string RanksScript = """
         import os, socket, sys
         sys.path.insert(0, os.environ["CLIENT"])
@@ -104,34 +102,6 @@ public sealed class MultiNodeSpecs
         }
 
         Assert.Equal(nodes == 2 ? "node[1-2]" : "node[1-3]", run.DetailValues()["slurm_nodes"]);
-    }
-
-    [Fact]
-    public async Task Cancel_ends_the_step_on_every_node_and_leaves_no_task_process()
-    {
-        await MultiNode.RequireAsync();
-        using var workspace = Engines.Workspace();
-        using var lute = await StartHangingAsync(workspace, timeout: null);
-
-        lute.Signal(SigTerm);
-
-        Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Cancelled, lute.Output);
-        var run = await workspace.LatestRunAsync();
-        Assert.Equal(RunStatus.Cancelled, run.Status);
-        await AssertStepGoneAsync(workspace, run);
-    }
-
-    [Fact]
-    public async Task The_time_limit_ends_the_step_on_every_node_and_is_recorded_timed_out()
-    {
-        await MultiNode.RequireAsync();
-        using var workspace = Engines.Workspace();
-        using var lute = await StartHangingAsync(workspace, timeout: "3s");
-
-        Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.TimedOut, lute.Output);
-        var run = await workspace.LatestRunAsync();
-        Assert.Equal(RunStatus.TimedOut, run.Status);
-        await AssertStepGoneAsync(workspace, run);
     }
 
     [Fact]
@@ -237,39 +207,5 @@ public sealed class MultiNodeSpecs
         var log = await File.ReadAllTextAsync(run.LogPath!);
         Assert.Contains("[Batch log rank 1 on node2] hello from rank 1 on node2", log, StringComparison.Ordinal);
         Assert.Contains("[Batch log rank 2 on node3] hello from rank 2 on node3", log, StringComparison.Ordinal);
-    }
-
-    private static async Task<ChildProcess> StartHangingAsync(Workspace workspace, string? timeout)
-    {
-        var tasks = workspace.Write("tasks.yaml", $$"""
-            tasks:
-              Hang:
-                executor: slurm-srun
-                resources: { nodes: "3", ntasks: "3" }
-                command: [sh, -c, 'echo $$ > "{{workspace.Root}}/rank-$SLURM_PROCID.pid"; echo "rank $SLURM_PROCID ready on $(hostname)"; exec sleep 600']
-                grace_period: 5s
-            {{(timeout is null ? string.Empty : $"    timeout: {timeout}")}}
-            """);
-        var lute = workspace.Start(["run", tasks], MultiNode.Environment, resetSignals: true);
-        for (var rank = 0; rank < 3; rank++)
-        {
-            var expected = $"[Hang stdout rank {rank}] rank {rank} ready on node{rank + 1}";
-            await lute.WaitForLineAsync(l => l.EndsWith(expected, StringComparison.Ordinal), Workspace.DefaultTimeout);
-        }
-
-        return lute;
-    }
-
-    private static async Task AssertStepGoneAsync(Workspace workspace, Host.Store.RunRecord run)
-    {
-        await MultiNode.AssertNoTaskProcessLeftAsync(workspace.Root, TimeSpan.FromSeconds(30));
-        for (var rank = 0; rank < 3; rank++)
-        {
-            Assert.False(ProcessTable.IsAlive(ProcessTable.ReadPid(workspace.PathOf($"rank-{rank}.pid"))), $"rank {rank} still runs");
-        }
-
-        var job = run.DetailValues()["slurm_job_id"];
-        var left = await MultiNode.WaitUntilJobLeftQueueAsync(job, TimeSpan.FromSeconds(30));
-        Assert.True(left.Length == 0, $"squeue still lists job {job}: {left}");
     }
 }

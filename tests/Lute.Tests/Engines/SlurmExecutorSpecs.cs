@@ -172,21 +172,6 @@ public sealed class SlurmExecutorSpecs
     }
 
     [Fact]
-    public async Task Cancel_ends_the_step_in_SLURM_and_leaves_no_process()
-    {
-        await Engines.RequireSlurmAsync();
-        using var workspace = Engines.Workspace();
-        using var lute = await StartHangingAsync(workspace, timeout: null);
-
-        lute.Signal(SigTerm);
-
-        Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Cancelled, lute.Output);
-        var run = await workspace.LatestRunAsync();
-        Assert.Equal(RunStatus.Cancelled, run.Status);
-        await AssertStepGoneAsync(workspace, run);
-    }
-
-    [Fact]
     public async Task Cancel_while_the_step_waits_for_resources_withdraws_the_request()
     {
         await Engines.RequireSlurmAsync();
@@ -220,19 +205,6 @@ public sealed class SlurmExecutorSpecs
     }
 
     [Fact]
-    public async Task The_runners_time_limit_ends_the_step_and_is_recorded_timed_out()
-    {
-        await Engines.RequireSlurmAsync();
-        using var workspace = Engines.Workspace();
-        using var lute = await StartHangingAsync(workspace, timeout: "3s");
-
-        Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.TimedOut, lute.Output);
-        var run = await workspace.LatestRunAsync();
-        Assert.Equal(RunStatus.TimedOut, run.Status);
-        await AssertStepGoneAsync(workspace, run);
-    }
-
-    [Fact]
     public async Task A_SLURM_time_limit_that_kills_the_step_is_recorded_timed_out_not_failed()
     {
         await Engines.RequireSlurmAsync();
@@ -251,16 +223,5 @@ public sealed class SlurmExecutorSpecs
         Assert.Equal(RunStatus.TimedOut, run.Status);
         Assert.Contains("time limit", run.Reason, StringComparison.Ordinal);
         Assert.Equal("timed_out", run.DetailValues()["engine_outcome"]);
-    }
-
-    private static Task<ChildProcess> StartHangingAsync(Workspace workspace, string? timeout) =>
-        Engines.StartHangingStepAsync(workspace, timeout);
-
-    private static async Task AssertStepGoneAsync(Workspace workspace, Host.Store.RunRecord run)
-    {
-        await Engines.AssertAllEndAsync(Engines.RankPids(workspace));
-        var job = run.DetailValues()["slurm_job_id"];
-        var left = await Engines.WaitUntilJobLeftQueueAsync(job, TimeSpan.FromSeconds(30));
-        Assert.True(left.Length == 0, $"squeue still lists job {job}: {left}");
     }
 }
