@@ -24,31 +24,7 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
     {
         var file = request.File;
         var task = file.Find(request.TaskName);
-        var executorName = task.Executor ?? config.DefaultExecutor;
-        var (executor, executorSettings, executorInfo) = Create<IExecutor>(
-            ComponentKind.Executor, executorName, task.ExecutorLocation ?? config.DefaultExecutorLocation ?? task.Location);
-        var entry = config.Find(executorInfo.Plugin);
-        var settingsOwner = $"executor '{executorName}' (settings of plugin {executorInfo.Plugin}{(entry is not null ? $", {entry.Location}" : string.Empty)})";
-        CommunicatorSettings communication;
-        try
-        {
-            communication = CommunicatorSettings.Parse(executorSettings);
-        }
-        catch (FormatException e) when (entry is not null)
-        {
-            throw new ConfigurationException(
-                entry.Location,
-                $"{e.Message} (settings of plugin {executorInfo.Plugin}, executor '{executorName}')",
-                "write a value the message allows under the plugin's 'settings:', or remove the setting for its default (docs/protocol.md, \"Choosing the transport\")",
-                e);
-        }
-        catch (FormatException e)
-        {
-            throw new InputException($"{settingsOwner}: {e.Message}", e);
-        }
-
-        var pluginCommunicator = communication.FromPlugin ? FindCommunicator(communication.Name, executorName, entry, settingsOwner) : null;
-
+        var chosen = ChooseExecutor(task);
         var hooks = new List<(HookBinding, object, PluginSettings)>();
         foreach (var binding in config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)))
         {
@@ -56,7 +32,7 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
         }
 
         var baseEnvironment = TaskEnvironment.Current();
-        var renderer = Renderer(file, task, executorName, baseEnvironment);
+        var renderer = Renderer(file, task, chosen.Name, baseEnvironment);
         var parameters = renderer.RenderParameters();
         // Values go into a program's arguments as they are; into a shell script only quoted (no shell otherwise).
         var command = task.Command.Select((text, i) => task.Shell && i == task.Command.Count - 1 ? renderer.RenderShell(text) : renderer.Render(text)).ToList();
@@ -74,12 +50,12 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
         {
             File = file,
             Task = task,
-            ExecutorName = executorName,
-            Executor = executor,
-            ExecutorSettings = executorSettings,
-            Communication = communication,
-            PluginCommunicator = pluginCommunicator,
-            SettingsOwner = settingsOwner,
+            ExecutorName = chosen.Name,
+            Executor = chosen.Executor,
+            ExecutorSettings = chosen.Settings,
+            Communication = chosen.Communication,
+            PluginCommunicator = chosen.Communication.FromPlugin ? FindCommunicator(chosen) : null,
+            SettingsOwner = chosen.Owner,
             Parameters = parameters,
             Command = command,
             WorkingDirectory = workingDirectory,
@@ -97,6 +73,34 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
             Redactor = new SecretRedactor([.. config.SecretVariables, ProtocolConstants.TokenVariable], baseEnvironment, environment),
         };
     }
+
+    /// <summary>The task's executor, its plugin's settings, and the communicator those settings choose.</summary>
+    private ExecutorChoice ChooseExecutor(TaskDefinition task)
+    {
+        var name = task.Executor ?? config.DefaultExecutor;
+        var (executor, settings, info) = Create<IExecutor>(
+            ComponentKind.Executor, name, task.ExecutorLocation ?? config.DefaultExecutorLocation ?? task.Location);
+        var entry = config.Find(info.Plugin);
+        var owner = $"executor '{name}' (settings of plugin {info.Plugin}{(entry is not null ? $", {entry.Location}" : string.Empty)})";
+        try
+        {
+            return new ExecutorChoice(name, executor, settings, CommunicatorSettings.Parse(settings), entry, owner);
+        }
+        catch (FormatException e)
+        {
+            throw BadCommunicatorSetting(e.Message, name, entry, owner, e);
+        }
+    }
+
+    /// <summary>A bad communicator setting, at the place in plugins.yaml that gives it when there is one.</summary>
+    private static LuteException BadCommunicatorSetting(string message, string executorName, PluginEntry? entry, string owner, Exception cause) =>
+        entry is not null
+            ? new ConfigurationException(
+                entry.Location,
+                $"{message} (settings of plugin {entry.Name}, executor '{executorName}')",
+                "write a value the message allows under the plugin's 'settings:', or remove the setting for its default (docs/protocol.md, \"Choosing the transport\")",
+                cause)
+            : new InputException($"{owner}: {message}", cause);
 
     /// <summary>
     /// The names of the components a run of the task uses (its executor, the hooks bound to it, its plugin tasklets), so
@@ -191,9 +195,10 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
         }
     }
 
-    /// <summary>The communicator a plugin provides under <paramref name="name"/>; any other name is bad input.</summary>
-    private PluginCommunicator FindCommunicator(string name, string executorName, PluginEntry? entry, string settingsOwner)
+    /// <summary>The communicator a plugin provides under the chosen name; a name nothing provides is bad input.</summary>
+    private PluginCommunicator FindCommunicator(ExecutorChoice chosen)
     {
+        var name = chosen.Communication.Name;
         try
         {
             var (communicator, settings, _) = plugins.Create<ICommunicator>(ComponentKind.Communicator, name);
@@ -201,10 +206,7 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
         }
         catch (PluginException e) when (e.Available is { } available)
         {
-            var unknown = CommunicatorSettings.Unknown(name, available);
-            throw entry is not null
-                ? new ConfigurationException(entry.Location, $"{unknown.Message} (settings of plugin {entry.Name}, executor '{executorName}')", "write a value the message allows under the plugin's 'settings:', or remove the setting for its default (docs/protocol.md, \"Choosing the transport\")", e)
-                : new InputException($"{settingsOwner}: {unknown.Message}", e);
+            throw BadCommunicatorSetting(CommunicatorSettings.Unknown(name, available).Message, chosen.Name, chosen.Entry, chosen.Owner, e);
         }
     }
 
@@ -227,3 +229,12 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
         return list;
     }
 }
+
+/// <summary>The executor a task runs with, and what its plugin's settings say.</summary>
+/// <param name="Name">The executor's name.</param>
+/// <param name="Executor">The component.</param>
+/// <param name="Settings">Its plugin's settings.</param>
+/// <param name="Communication">The communicator those settings choose.</param>
+/// <param name="Entry">Its plugin's entry in plugins.yaml, if it has one.</param>
+/// <param name="Owner">Whose settings those are, in words, for error messages.</param>
+internal sealed record ExecutorChoice(string Name, IExecutor Executor, PluginSettings Settings, CommunicatorSettings Communication, PluginEntry? Entry, string Owner);
