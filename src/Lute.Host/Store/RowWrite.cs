@@ -35,9 +35,6 @@ internal sealed class RowWrite<T>
         _columns = columns;
     }
 
-    /// <summary>The columns written.</summary>
-    public IEnumerable<RunColumn> Columns => _columns.Select(c => c.Column);
-
     /// <summary>The INSERT of a new row, returning its id.</summary>
     public string Insert() =>
         $"INSERT INTO runs ({string.Join(", ", _columns.Select(c => c.Column.Name))}) "

@@ -67,6 +67,23 @@ public sealed class CliSpecs
         Assert.Contains(missing.Stderr, l => l.Contains("there is no run 99", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("show-every-field.txt", "show", "1")]
+    [InlineData("show-never-launched.txt", "show", "2")]
+    [InlineData("history-pinned.txt", "history")]
+    public async Task Show_and_history_print_recorded_runs_exactly_as_pinned(string expected, params string[] arguments)
+    {
+        // The pinned texts are what lute printed for these runs before the store read typed records.
+        using var workspace = Workspace.Create();
+        await PinnedRuns.WriteAsync(workspace.StorePath);
+
+        var (code, process) = await workspace.LuteAsync(arguments);
+
+        Assert.True(code == 0, process.Output);
+        var pinned = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "tests", "Lute.Tests", "Integration", "Expected", expected));
+        Assert.Equal(pinned, string.Join('\n', process.Stdout) + "\n");
+    }
+
     [Fact]
     public async Task Plugins_lists_loaded_plugins_and_why_others_failed()
     {

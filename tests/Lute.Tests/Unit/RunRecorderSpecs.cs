@@ -2,76 +2,22 @@ using System.Text.Json;
 using Lute.Contracts;
 using Lute.Host.Store;
 using Lute.Tests.Support;
+using static Lute.Tests.Support.SampleRuns;
 
 namespace Lute.Tests.Unit;
 
 /// <summary>What every <see cref="IRunRecorder"/> does, asked of the SQLite store and of the in-memory recorder alike.</summary>
 public sealed class RunRecorderSpecs : IDisposable
 {
-    private static readonly DateTimeOffset Start = new(2025, 3, 4, 5, 6, 7, 891, TimeSpan.FromHours(2));
-
     private static readonly CancellationToken None = CancellationToken.None;
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("lute-recorder-specs-");
 
-    public static TheoryData<string> Recorders => ["sqlite", "memory"];
+    public static TheoryData<string> Recorders => SampleRuns.Recorders;
 
     public void Dispose() => _folder.Delete(recursive: true);
 
-    private async Task<IRunRecorder> OpenAsync(string kind) => kind == "sqlite"
-        ? await SqliteRunRecorder.OpenAsync(Path.Combine(_folder.FullName, "lute.db"))
-        : new InMemoryRunRecorder();
-
-    private static JsonElement Json(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
-    }
-
-    private static NewRun Started(string task = "Index", string host = "node-1", int runnerPid = 4321) => new()
-    {
-        Task = task,
-        TaskFullName = task + "_01",
-        Description = "indexes the café's 東京 data 🚀",
-        TaskFile = "/work/tasks.yaml",
-        Executor = "local",
-        Experiment = "mfx",
-        ExperimentRun = "0007",
-        StartedAt = Start,
-        Host = host,
-        RunnerPid = runnerPid,
-        Command = ["python3", "index.py", "--note", "it's \"quoted\""],
-        Parameters = new Dictionary<string, string> { ["zz"] = "Grüße", ["aa"] = "1", ["Q"] = "don't" },
-        Environment = new Dictionary<string, string?> { ["MODE"] = "fast", ["GONE"] = null },
-        WorkDirectory = "/work/w",
-    };
-
-    private static LaunchedRun Launched() => new()
-    {
-        TaskPid = 5555,
-        Details = new Dictionary<string, string> { ["pid"] = "5555", ["pgid"] = "5555" },
-        Communicators = ["standard output and error", "unix socket /tmp/s.sock"],
-        LogPath = "/logs/1-Index_01.log",
-        Environment = new Dictionary<string, string?> { ["MODE"] = "fast", ["GONE"] = null, ["LUTE_RUN_ID"] = "1" },
-    };
-
-    private static FinishedRun Finished() => new()
-    {
-        Status = RunStatus.Failed,
-        ExitCode = 3,
-        Signal = 15,
-        Reason = "exit code 3; the task reported: it's broken",
-        LaunchFailed = true,
-        EndedAt = Start.AddMinutes(3).AddTicks(1),
-        Summary = new Dictionary<string, string> { ["mood"] = "🚀 it's", ["count"] = "3" },
-        Payload = Json("""{"note":"it\u0027s a caf\u00e9 \ud83d\ude80","nested":{"b":[1,true,null],"a":"東京"},"n":1.50}"""),
-        Metadata = new Dictionary<string, JsonElement> { ["zeta"] = Json("""{"nested":[1,2.50,{"ü":null}]}"""), ["alpha"] = Json("\"é\"") },
-        Details = new Dictionary<string, string> { ["pid"] = "5555", ["pgid"] = "5555", ["slurm_job_id"] = "77" },
-        LogPath = "/logs/1-Index_01.log",
-        ReportPath = "/logs/1-Index_01.report.html",
-        Undelivered = [new UndeliveredEntry("webhook.post", "done", Start.AddSeconds(1), "POST", "http://h/x", null, "{\"a\":1}", "HTTP 500", 3)],
-        HookErrors = [new HookErrorEntry("webhook.post", "done", Start.AddSeconds(2), "POST failed after 3 attempt(s)")],
-    };
+    private Task<IRunRecorder> OpenAsync(string kind) => SampleRuns.OpenAsync(kind, _folder.FullName);
 
     [Theory]
     [MemberData(nameof(Recorders))]

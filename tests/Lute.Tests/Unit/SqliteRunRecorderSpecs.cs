@@ -1,8 +1,7 @@
-using System.Globalization;
 using System.Text.Json;
 using Lute.Contracts;
 using Lute.Host.Store;
-using Microsoft.Data.Sqlite;
+using Lute.Tests.Support;
 
 namespace Lute.Tests.Unit;
 
@@ -42,29 +41,6 @@ public sealed class SqliteRunRecorderSpecs : IDisposable
         return document.RootElement.Clone();
     }
 
-    private static SqliteConnection Raw(string path)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
-
-    private static object? Scalar(string path, string sql)
-    {
-        using var connection = Raw(path);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    private static void Execute(string path, string sql)
-    {
-        using var connection = Raw(path);
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
     [Fact]
     public async Task Opening_a_new_file_creates_its_folder_and_the_schema()
     {
@@ -77,9 +53,9 @@ public sealed class SqliteRunRecorderSpecs : IDisposable
 
         // Assert
         Assert.True(File.Exists(StorePath));
-        Assert.Equal((long)SqliteRunRecorder.SchemaVersion, Scalar(StorePath, "PRAGMA user_version;"));
-        Assert.Equal(1L, Scalar(StorePath, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'runs';"));
-        Assert.Equal(0L, Scalar(StorePath, "SELECT count(*) FROM runs;"));
+        Assert.Equal((long)SqliteRunRecorder.SchemaVersion, StoreFile.Scalar(StorePath, "PRAGMA user_version;"));
+        Assert.Equal(1L, StoreFile.Scalar(StorePath, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'runs';"));
+        Assert.Equal(0L, StoreFile.Scalar(StorePath, "SELECT count(*) FROM runs;"));
     }
 
     [Fact]
@@ -295,134 +271,4 @@ public sealed class SqliteRunRecorderSpecs : IDisposable
         // Assert
         Assert.Empty(injected);
     }
-
-    [Fact]
-    public async Task A_file_that_is_not_sqlite_is_a_store_error_and_is_left_alone()
-    {
-        // Arrange
-        Directory.CreateDirectory(Path.GetDirectoryName(StorePath)!);
-        var text = string.Concat(Enumerable.Repeat("this is not a database, just text\n", 200));
-        await File.WriteAllTextAsync(StorePath, text);
-
-        // Act
-        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteRunRecorder.OpenAsync(StorePath));
-
-        // Assert
-        Assert.Contains(StorePath, error.Message, StringComparison.Ordinal);
-        Assert.IsType<SqliteException>(error.InnerException);
-        Assert.Equal(text, await File.ReadAllTextAsync(StorePath));
-    }
-
-    [Fact]
-    public async Task An_sqlite_file_with_other_tables_and_no_schema_version_is_a_store_error()
-    {
-        // Arrange
-        Directory.CreateDirectory(Path.GetDirectoryName(StorePath)!);
-        Execute(StorePath, "CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('ada');");
-
-        // Act
-        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteRunRecorder.OpenAsync(StorePath));
-
-        // Assert
-        Assert.Contains("not a result store", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0L, Scalar(StorePath, "PRAGMA user_version;"));
-        Assert.Equal(0L, Scalar(StorePath, "SELECT count(*) FROM sqlite_master WHERE name = 'runs';"));
-        Assert.Equal("ada", Scalar(StorePath, "SELECT name FROM people;"));
-    }
-
-    [Fact]
-    public async Task An_sqlite_file_that_is_not_a_store_keeps_its_journal_mode()
-    {
-        // Arrange
-        Directory.CreateDirectory(Path.GetDirectoryName(StorePath)!);
-        Execute(StorePath, "CREATE TABLE people (name TEXT);");
-        var before = Scalar(StorePath, "PRAGMA journal_mode;");
-
-        // Act
-        await Assert.ThrowsAsync<StoreException>(() => SqliteRunRecorder.OpenAsync(StorePath));
-
-        // Assert
-        Assert.Equal("delete", before);
-        Assert.Equal(before, Scalar(StorePath, "PRAGMA journal_mode;"));
-    }
-
-    [Fact]
-    public async Task A_store_with_a_newer_schema_version_is_a_store_error()
-    {
-        // Arrange
-        await using (await SqliteRunRecorder.OpenAsync(StorePath))
-        {
-        }
-
-        var newer = SqliteRunRecorder.SchemaVersion + 1;
-        Execute(StorePath, string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {newer};"));
-
-        // Act
-        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteRunRecorder.OpenAsync(StorePath));
-
-        // Assert
-        Assert.Contains($"schema version {newer}", error.Message, StringComparison.Ordinal);
-        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
-        Assert.Equal((long)newer, Scalar(StorePath, "PRAGMA user_version;"));
-    }
-
-    [Fact]
-    public async Task The_store_uses_write_ahead_logging()
-    {
-        // Act
-        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
-
-        // Assert
-        Assert.Equal("wal", Scalar(StorePath, "PRAGMA journal_mode;"));
-    }
-
-    [Fact]
-    public async Task A_version_1_store_is_migrated_forward_keeping_its_runs_and_gains_report_undelivered_and_hook_errors()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(StorePath)!);
-        Execute(StorePath, VersionOneStore);
-        var undelivered = new UndeliveredEntry("webhook.post", "done", Start, "POST", "http://h/x", "application/json", "{}", "HTTP 500", 3);
-        var hookError = new HookErrorEntry("webhook.post", "done", Start, "HTTP 500");
-
-        await using var store = await SqliteRunRecorder.OpenAsync(StorePath);
-        var old = await store.GetAsync(1, None);
-        var id = await store.StartedAsync(Run("New"), None);
-        await store.FinishedAsync(id, new FinishedRun
-        {
-            Status = RunStatus.Completed,
-            EndedAt = Start,
-            ReportPath = "/logs/2-New.report.html",
-            Undelivered = [undelivered],
-            HookErrors = [hookError],
-        }, None);
-        var current = await store.GetAsync(id, None);
-
-        Assert.Equal(3, SqliteRunRecorder.SchemaVersion);
-        Assert.Equal(3L, Scalar(StorePath, "PRAGMA user_version;"));
-        Assert.Equal("Old", old!.Task);
-        Assert.Equal(RunStatus.Completed, old.Status);
-        Assert.Null(old.ReportPath);
-        Assert.Empty(old.Undelivered);
-        Assert.Null(old.TaskFullName);
-        Assert.Null(old.Description);
-        Assert.Equal("/logs/2-New.report.html", current!.ReportPath);
-        Assert.Equal([undelivered], current.Undelivered);
-        Assert.Equal([hookError], current.HookErrors);
-    }
-
-    /// <summary>A store as the first schema wrote it, with one finished run.</summary>
-    internal const string VersionOneStore = """
-        CREATE TABLE runs (
-            id INTEGER PRIMARY KEY AUTOINCREMENT, task TEXT NOT NULL, task_file TEXT, executor TEXT NOT NULL,
-            experiment TEXT, experiment_run TEXT, status TEXT NOT NULL, exit_code INTEGER, signal INTEGER, reason TEXT,
-            launch_failed INTEGER NOT NULL DEFAULT 0, started_at TEXT NOT NULL, ended_at TEXT, host TEXT NOT NULL,
-            runner_pid INTEGER NOT NULL, task_pid INTEGER, command TEXT NOT NULL, parameters TEXT NOT NULL,
-            environment TEXT NOT NULL, summary TEXT, payload TEXT, metadata TEXT, details TEXT, communicators TEXT,
-            log_path TEXT, work_dir TEXT);
-        CREATE INDEX runs_by_task ON runs (task, id);
-        CREATE INDEX runs_by_status ON runs (status);
-        INSERT INTO runs (task, executor, status, started_at, ended_at, host, runner_pid, command, parameters, environment, exit_code)
-        VALUES ('Old', 'local', 'Completed', '2025-01-01T00:00:00.0000000Z', '2025-01-01T00:00:01.0000000Z', 'h', 1, '[]', '{}', '{}', 0);
-        PRAGMA user_version = 1;
-        """;
 }

@@ -109,7 +109,7 @@ public sealed class SqliteRunRecorderStorageSpecs : IDisposable
     [Fact]
     public async Task A_store_migrated_from_version_1_has_the_columns_of_the_table_too()
     {
-        Execute(SqliteRunRecorderSpecs.VersionOneStore);
+        Execute(StoreFile.VersionOne);
 
         await using (await SqliteRunRecorder.OpenAsync(StorePath))
         {
