@@ -46,7 +46,8 @@ internal sealed record CommunicatorSettings(string Name, TcpSettings Tcp)
         var written = settings.Get(CommunicatorKey)?.Trim();
         var name = written?.ToLowerInvariant() switch
         {
-            null or "" or Unix => Unix,
+            null or Unix => Unix,
+            "" => throw Unknown(string.Empty, []),
             TcpName => TcpName,
             _ => written!,
         };

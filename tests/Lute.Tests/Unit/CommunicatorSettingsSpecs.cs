@@ -92,7 +92,6 @@ public sealed class CommunicatorSettingsSpecs
     }
 
     [Theory]
-    [InlineData("communicator", "zeromq")]
     [InlineData("communicator", "")]
     [InlineData("tcp_ports", "abc")]
     [InlineData("tcp_ports", "70000")]
@@ -119,6 +118,20 @@ public sealed class CommunicatorSettingsSpecs
         // Assert
         Assert.StartsWith($"setting '{key}' must be ", error.Message, StringComparison.Ordinal);
         Assert.EndsWith($"not '{value}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("zeromq", "zeromq", true)]
+    [InlineData(" test.drop ", "test.drop", true)]
+    [InlineData("TCP", "tcp", false)]
+    [InlineData("Unix", "unix", false)]
+    public void Another_name_is_kept_as_written_for_a_plugin_to_provide_and_the_built_in_names_are_read_in_any_case(string written, string name, bool fromPlugin)
+    {
+        // Act
+        var settings = Parse(("communicator", written));
+
+        // Assert
+        Assert.Equal((name, fromPlugin), (settings.Name, settings.FromPlugin));
     }
 
     [Fact]
