@@ -67,3 +67,23 @@ internal sealed record PreparedRun
 /// <param name="Communicator">The component.</param>
 /// <param name="Settings">Its plugin's settings.</param>
 internal sealed record PluginCommunicator(string Name, ICommunicator Communicator, PluginSettings Settings);
+
+/// <summary>The executor a task runs with, and what its plugin's settings say.</summary>
+/// <param name="Name">The executor's name.</param>
+/// <param name="Executor">The component.</param>
+/// <param name="Settings">Its plugin's settings.</param>
+/// <param name="Communication">The communicator those settings choose.</param>
+/// <param name="Entry">Its plugin's entry in plugins.yaml, if it has one.</param>
+/// <param name="Owner">Whose settings those are, in words, for error messages.</param>
+internal sealed record ExecutorChoice(string Name, IExecutor Executor, PluginSettings Settings, CommunicatorSettings Communication, PluginEntry? Entry, string Owner);
+
+/// <summary>A task's templated values, rendered.</summary>
+internal sealed record RenderedTask(
+    string Folder,
+    IReadOnlyDictionary<string, string> Parameters,
+    IReadOnlyList<string> Command,
+    string WorkingDirectory,
+    IReadOnlyDictionary<string, string> Resources,
+    string? Result,
+    IReadOnlyList<PreparedTasklet> Before,
+    IReadOnlyList<PreparedTasklet> After);

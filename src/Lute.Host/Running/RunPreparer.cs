@@ -25,25 +25,12 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
         var file = request.File;
         var task = file.Find(request.TaskName);
         var chosen = ChooseExecutor(task);
-        var hooks = new List<(HookBinding, object, PluginSettings)>();
-        foreach (var binding in config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)))
-        {
-            hooks.Add(CreateHook(binding));
-        }
-
+        var communicator = chosen.Communication.FromPlugin ? FindCommunicator(chosen) : null;
+        var hooks = config.Hooks.Where(b => b.Tasks is null || b.Tasks.Contains(task.Name)).Select(CreateHook).ToList();
         var baseEnvironment = TaskEnvironment.Current();
         var renderer = Renderer(file, task, chosen.Name, baseEnvironment);
-        var parameters = renderer.RenderParameters();
-        // Values go into a program's arguments as they are; into a shell script only quoted (no shell otherwise).
-        var command = task.Command.Select((text, i) => task.Shell && i == task.Command.Count - 1 ? renderer.RenderShell(text) : renderer.Render(text)).ToList();
-        var folder = Path.GetDirectoryName(file.Path)!;
-        var workText = task.WorkingDirectory ?? file.Header.WorkDirectory;
-        var workingDirectory = workText is null ? folder : Path.GetFullPath(renderer.Render(workText), folder);
-        var resources = task.Resources.ToDictionary(r => r.Key, r => Resource(r.Key, r.Value, renderer), StringComparer.Ordinal);
-        var result = task.Result is null ? null : renderer.Render(task.Result);
-        var before = PrepareTasklets(task.Before, renderer);
-        var after = PrepareTasklets(task.After, renderer);
-        var environment = await TaskEnvironment.BuildAsync(baseEnvironment, task.Environment, renderer, folder, cancellationToken).ConfigureAwait(false);
+        var rendered = Render(file, task, renderer);
+        var environment = await TaskEnvironment.BuildAsync(baseEnvironment, task.Environment, renderer, rendered.Folder, cancellationToken).ConfigureAwait(false);
         StartupTrace.Mark("run prepared (components created, templates rendered, environment built)");
 
         return new PreparedRun
@@ -54,24 +41,41 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
             Executor = chosen.Executor,
             ExecutorSettings = chosen.Settings,
             Communication = chosen.Communication,
-            PluginCommunicator = chosen.Communication.FromPlugin ? FindCommunicator(chosen) : null,
+            PluginCommunicator = communicator,
             SettingsOwner = chosen.Owner,
-            Parameters = parameters,
-            Command = command,
-            WorkingDirectory = workingDirectory,
-            Resources = resources,
+            Parameters = rendered.Parameters,
+            Command = rendered.Command,
+            WorkingDirectory = rendered.WorkingDirectory,
+            Resources = rendered.Resources,
             Environment = environment,
             BaseEnvironment = baseEnvironment,
             EnvironmentChanges = TaskEnvironment.Changes(baseEnvironment, environment),
-            Result = result,
+            Result = rendered.Result,
             Timeout = task.Timeout ?? file.Header.Timeout,
             GracePeriod = task.GracePeriod ?? file.Header.GracePeriod ?? DefaultGracePeriod,
-            Before = before,
-            After = after,
+            Before = rendered.Before,
+            After = rendered.After,
             Hooks = hooks,
             // The runner's token is always a secret, whatever the patterns.
             Redactor = new SecretRedactor([.. config.SecretVariables, ProtocolConstants.TokenVariable], baseEnvironment, environment),
         };
+    }
+
+    /// <summary>Everything of the task that templates reach, rendered.</summary>
+    private RenderedTask Render(TaskFile file, TaskDefinition task, TemplateRenderer renderer)
+    {
+        var folder = Path.GetDirectoryName(file.Path)!;
+        var workText = task.WorkingDirectory ?? file.Header.WorkDirectory;
+        return new RenderedTask(
+            folder,
+            renderer.RenderParameters(),
+            // Values go into a program's arguments as they are; into a shell script only quoted (no shell otherwise).
+            task.Command.Select((text, i) => task.Shell && i == task.Command.Count - 1 ? renderer.RenderShell(text) : renderer.Render(text)).ToList(),
+            workText is null ? folder : Path.GetFullPath(renderer.Render(workText), folder),
+            task.Resources.ToDictionary(r => r.Key, r => Resource(r.Key, r.Value, renderer), StringComparer.Ordinal),
+            task.Result is null ? null : renderer.Render(task.Result),
+            PrepareTasklets(task.Before, renderer),
+            PrepareTasklets(task.After, renderer));
     }
 
     /// <summary>The task's executor, its plugin's settings, and the communicator those settings choose.</summary>
@@ -229,12 +233,3 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
         return list;
     }
 }
-
-/// <summary>The executor a task runs with, and what its plugin's settings say.</summary>
-/// <param name="Name">The executor's name.</param>
-/// <param name="Executor">The component.</param>
-/// <param name="Settings">Its plugin's settings.</param>
-/// <param name="Communication">The communicator those settings choose.</param>
-/// <param name="Entry">Its plugin's entry in plugins.yaml, if it has one.</param>
-/// <param name="Owner">Whose settings those are, in words, for error messages.</param>
-internal sealed record ExecutorChoice(string Name, IExecutor Executor, PluginSettings Settings, CommunicatorSettings Communication, PluginEntry? Entry, string Owner);
