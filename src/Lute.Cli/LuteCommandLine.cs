@@ -31,6 +31,7 @@ internal static class LuteCommandLine
             EmitCommand.Create(),
             SignalCommand.Create("stop", TaskSignal.Stop, "Stops a running task until it is continued (SIGSTOP to all its processes, through its runner)"),
             SignalCommand.Create("continue", TaskSignal.Continue, "Continues a stopped task (SIGCONT, through its runner)"),
+            SignalCommand.Create("cancel", TaskSignal.Terminate, "Cancels a run: its runner sends the task's cancel signal, then SIGKILL after the grace period, and records it CANCELLED"),
         };
         root.Options.Add(Config);
         var parsed = root.Parse(args);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Lute.Cli.Json;
 using Lute.Host.Configuration;
 using Lute.Host.Logging;
 using Lute.Host.Running;
@@ -20,7 +21,8 @@ internal static class HistoryCommand
         {
             Description = "first mark ABANDONED the unfinished runs of this host whose runner is gone (killed, or the machine restarted)",
         };
-        var command = new Command("history", "Lists recent runs from the result store, newest first") { task, limit, repair };
+        var json = CliJson.Option();
+        var command = new Command("history", "Lists recent runs from the result store, newest first") { task, limit, repair, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);
@@ -31,6 +33,12 @@ internal static class HistoryCommand
             }
 
             await using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false);
+            if (parsed.GetValue(json))
+            {
+                await HistoryJson.PrintAsync(store, config, count, parsed.GetValue(task), parsed.GetValue(repair), cancellationToken).ConfigureAwait(false);
+                return 0;
+            }
+
             if (store is null)
             {
                 Console.Out.WriteLine($"(no runs: {Stores.Missing(config)})");
@@ -78,7 +86,8 @@ internal static class HistoryCommand
     public static Command CreateShow()
     {
         var id = new Argument<long>("run") { Description = "the run's id (see lute history)" };
-        var command = new Command("show", "Shows everything recorded about one run") { id };
+        var json = CliJson.Option();
+        var command = new Command("show", "Shows everything recorded about one run") { id, json };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);
@@ -86,6 +95,12 @@ internal static class HistoryCommand
                               ?? throw new InputException($"there is no run {parsed.GetValue(id)}: {Stores.Missing(config)}");
             var run = await store.GetAsync(parsed.GetValue(id), cancellationToken).ConfigureAwait(false)
                       ?? throw new InputException($"there is no run {parsed.GetValue(id)} in {store.Location}; see lute history");
+            if (parsed.GetValue(json))
+            {
+                CliJson.Print("show", writer => RunJson.Write(writer, run, "run"));
+                return 0;
+            }
+
             Console.Out.Write(Describe(run));
             return 0;
         });

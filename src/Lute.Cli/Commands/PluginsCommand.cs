@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lute.Cli.Json;
 using Lute.Contracts;
 using Lute.Host.Plugins;
 using Lute.Host.Protocol;
@@ -12,11 +13,19 @@ internal static class PluginsCommand
 {
     public static Command Create()
     {
+        var json = CliJson.Option();
         var command = new Command("plugins", "Lists the plugins found, their versions, the contract version they were built against, what they provide, and why any failed to load");
+        command.Options.Add(json);
         command.SetAction(parsed =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);
             using var host = PluginHost.Load(config, NullLoggerFactory.Instance);
+            if (parsed.GetValue(json))
+            {
+                PluginsJson.Print(config, host);
+                return host.DirectoryProblem is not null ? ExitCodes.BadInput : host.Plugins.Any(p => p.Error is not null) ? 1 : 0;
+            }
+
             var output = Console.Out;
             output.WriteLine($"Plugin directory: {config.PluginDirectory}");
             output.WriteLine($"Host contracts: {ContractVersion.Text}; default executor: {config.DefaultExecutor}; configuration: {config.SourcePath ?? "embedded defaults"}");

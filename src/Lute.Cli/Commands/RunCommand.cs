@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Lute.Cli.Json;
 using Lute.Host.Configuration;
 using Lute.Host.Diagnostics;
 using Lute.Host.Logging;
@@ -19,15 +20,16 @@ internal static class RunCommand
         var file = new Argument<string>("task-file") { Description = "the task file (YAML)" };
         var task = new Argument<string?>("task") { Description = "the task to run (may be left out when the file has one task)", Arity = ArgumentArity.ZeroOrOne };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log the runner's details too" };
+        var json = CliJson.Option();
         var command = new Command("run", "Runs a task: prepares its environment, launches it with its executor, calls hooks, enforces its time limit and records the result")
         {
-            file, task, verbose,
+            file, task, verbose, json,
         };
-        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(file)!, parsed.GetValue(task), parsed.GetValue(verbose), parsed, cancellationToken));
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(file)!, parsed.GetValue(task), parsed.GetValue(verbose), parsed.GetValue(json), parsed, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, string? taskName, bool verbose, ParseResult parsed, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string path, string? taskName, bool verbose, bool json, ParseResult parsed, CancellationToken cancellationToken)
     {
         var relay = new RunControlRelay();
         using var signals = new SignalHandlers(relay);
@@ -65,6 +67,12 @@ internal static class RunCommand
         StartupTrace.Mark("run finished, logs flushed");
 
         var result = outcome.Result;
+        if (json)
+        {
+            OutcomeJson.Print(outcome);
+            return outcome.ExitCode;
+        }
+
         var exitText = result.ExitCode is { } code ? $"exit code {code}" : result.Signal is { } signal ? $"signal {signal}" : "not launched";
         Console.Out.WriteLine(string.Create(
             CultureInfo.InvariantCulture,

@@ -2,13 +2,16 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Lute.Contracts;
 using Lute.Host.Configuration;
+using Lute.Host.Running;
 using Lute.Host.Store;
 
 namespace Lute.Cli.Commands;
 
 /// <summary>
-/// <c>lute stop RUN</c> and <c>lute continue RUN</c>: ask the run's runner (by SIGTSTP or SIGCONT to the
-/// <c>lute run</c> process) to stop or continue its task, so the runner records it and tells its hooks.
+/// <c>lute stop RUN</c>, <c>lute continue RUN</c> and <c>lute cancel RUN</c>: ask the run's runner (by SIGTSTP, SIGCONT
+/// or SIGTERM to the <c>lute run</c> process) to stop, continue or cancel its task, so the runner does it as it does
+/// for its own signals, records it and tells its hooks. Only a runner that is still the process that started the run
+/// is signalled: a process id the system gave to another process since is never touched.
 /// </summary>
 internal static partial class SignalCommand
 {
@@ -38,7 +41,17 @@ internal static partial class SignalCommand
                 throw new InputException($"run {run.Id} records runner process {run.RunnerPid}, which cannot be a runner");
             }
 
-            var number = signal == TaskSignal.Stop ? 20 : 18;
+            if (!RunnerLiveness.IsAlive(run.RunnerPid, run.StartedAt))
+            {
+                throw new InputException($"the runner of run {run.Id} (process {run.RunnerPid}) is gone; 'lute history --repair' marks the run ABANDONED");
+            }
+
+            var number = signal switch
+            {
+                TaskSignal.Stop => 20,
+                TaskSignal.Continue => 18,
+                _ => 15,
+            };
             if (Kill(run.RunnerPid, number) != 0)
             {
                 throw new InputException($"the runner of run {run.Id} (process {run.RunnerPid}) is gone: errno {Marshal.GetLastPInvokeError()}");

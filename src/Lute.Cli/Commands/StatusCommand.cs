@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lute.Cli.Json;
 using Lute.Host.Configuration;
 using Lute.Host.Running;
 using Lute.Host.Store;
@@ -17,12 +18,13 @@ internal static class StatusCommand
     public static Command Create()
     {
         var job = new Argument<string>("job") { Description = "the SLURM job id (lute submit prints it)" };
-        var command = new Command("status", "Shows a SLURM job's state (squeue, then sacct) and the runs recorded for it") { job };
-        command.SetAction((parsed, cancellationToken) => StatusAsync(parsed.GetValue(job)!, parsed, cancellationToken));
+        var json = CliJson.Option();
+        var command = new Command("status", "Shows a SLURM job's state (squeue, then sacct) and the runs recorded for it") { job, json };
+        command.SetAction((parsed, cancellationToken) => StatusAsync(parsed.GetValue(job)!, parsed.GetValue(json), parsed, cancellationToken));
         return command;
     }
 
-    private static async Task<int> StatusAsync(string job, ParseResult parsed, CancellationToken cancellationToken)
+    private static async Task<int> StatusAsync(string job, bool json, ParseResult parsed, CancellationToken cancellationToken)
     {
         if (job.Length == 0 || !job.All(c => char.IsAsciiDigit(c) || c is '.' or '_'))
         {
@@ -31,6 +33,11 @@ internal static class StatusCommand
 
         var config = LuteCommandLine.LoadConfiguration(parsed);
         var state = await SlurmStateAsync(job, cancellationToken).ConfigureAwait(false);
+        if (json)
+        {
+            return await PrintJsonAsync(job, state, config, cancellationToken).ConfigureAwait(false);
+        }
+
         Console.Out.WriteLine($"job {job}: {state.State}");
         if (state.Note is not null)
         {
@@ -56,6 +63,28 @@ internal static class StatusCommand
             Console.Out.WriteLine($"no run of job {job} in {store.Location} (yet)");
         }
 
+        return state.Known || runs.Count > 0 ? ExitCodes.Completed : ExitCodes.BadInput;
+    }
+
+    private static async Task<int> PrintJsonAsync(string job, (string State, string? Note, bool Known) state, HostConfiguration config, CancellationToken cancellationToken)
+    {
+        await using var store = await Stores.OpenExistingAsync(config, cancellationToken).ConfigureAwait(false);
+        var runs = store is null ? [] : await store.ForSlurmJobAsync(job.Split('.')[0], cancellationToken).ConfigureAwait(false);
+        CliJson.Print("status", writer =>
+        {
+            writer.WriteString("job", job);
+            writer.WriteString("slurm_state", state.State);
+            writer.WriteBoolean("known_to_slurm", state.Known);
+            CliJson.Text(writer, "note", state.Note);
+            writer.WriteBoolean("store_exists", store is not null);
+            writer.WriteStartArray("runs");
+            foreach (var run in runs)
+            {
+                RunJson.Write(writer, run);
+            }
+
+            writer.WriteEndArray();
+        });
         return state.Known || runs.Count > 0 ? ExitCodes.Completed : ExitCodes.BadInput;
     }
 

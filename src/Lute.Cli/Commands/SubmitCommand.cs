@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lute.Cli.Json;
 using Lute.Host.Configuration;
 using Lute.Host.Running;
 using Lute.Host.Submit;
@@ -17,17 +18,19 @@ internal static class SubmitCommand
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "print the batch script and submit nothing" };
         var wait = new Option<bool>("--wait", "-w") { Description = "wait until the job has ended; exit with lute run's exit code" };
         var options = new Option<string[]>("--sbatch") { Description = "an extra sbatch option, e.g. --sbatch=--partition=debug (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var json = CliJson.Option();
         var command = new Command("submit", "Submits a SLURM batch job (sbatch) that runs the task with lute run inside the allocation, with the task's resources")
         {
-            file, task, dryRun, wait, options,
+            file, task, dryRun, wait, options, json,
         };
         command.SetAction((parsed, cancellationToken) => SubmitAsync(
-            parsed.GetValue(file)!, parsed.GetValue(task), parsed.GetValue(dryRun), parsed.GetValue(wait), parsed.GetValue(options) ?? [], parsed, cancellationToken));
+            new Submission(parsed.GetValue(file)!, parsed.GetValue(task), parsed.GetValue(dryRun), parsed.GetValue(wait), parsed.GetValue(options) ?? [], parsed.GetValue(json)), parsed, cancellationToken));
         return command;
     }
 
-    private static async Task<int> SubmitAsync(string path, string? taskName, bool dryRun, bool wait, string[] extra, ParseResult parsed, CancellationToken cancellationToken)
+    private static async Task<int> SubmitAsync(Submission submission, ParseResult parsed, CancellationToken cancellationToken)
     {
+        var (path, taskName, dryRun, wait, extra, json) = submission;
         var config = LuteCommandLine.LoadConfiguration(parsed);
         var taskFile = TaskFileLoader.Load(path);
         taskName ??= taskFile.Tasks.Count == 1
@@ -37,6 +40,12 @@ internal static class SubmitCommand
         var script = SbatchScript.Render(taskFile, taskName, config, lute, extra);
         if (dryRun)
         {
+            if (json)
+            {
+                CliJson.Print("submit", writer => SubmitJson.Write(writer, script, job: null, waited: null));
+                return ExitCodes.Completed;
+            }
+
             await Console.Out.WriteAsync(script.Text).ConfigureAwait(false);
             return ExitCodes.Completed;
         }
@@ -61,6 +70,12 @@ internal static class SubmitCommand
             return ExitCodes.LaunchFailed;
         }
 
+        if (json)
+        {
+            CliJson.Print("submit", writer => SubmitJson.Write(writer, script, job, wait ? outcome.ExitCode : null));
+            return wait ? outcome.ExitCode : ExitCodes.Completed;
+        }
+
         Console.Out.WriteLine($"Submitted job {job} ({script.JobName}); output in {script.OutputPath.Replace("%j", job, StringComparison.Ordinal)}; lute status {job}");
         if (wait)
         {
@@ -70,4 +85,6 @@ internal static class SubmitCommand
 
         return ExitCodes.Completed;
     }
+
+    private sealed record Submission(string Path, string? TaskName, bool DryRun, bool Wait, string[] Extra, bool Json);
 }
