@@ -28,6 +28,7 @@ internal static class LuteCommandLine
             PluginsCommand.Create(),
             HistoryCommand.Create(),
             HistoryCommand.CreateShow(),
+            LogsCommand.Create(),
             EmitCommand.Create(),
             SignalCommand.Create("stop", TaskSignal.Stop, "Stops a running task until it is continued (SIGSTOP to all its processes, through its runner)"),
             SignalCommand.Create("continue", TaskSignal.Continue, "Continues a stopped task (SIGCONT, through its runner)"),
