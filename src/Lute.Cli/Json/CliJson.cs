@@ -87,6 +87,24 @@ internal static class CliJson
         writer.WriteEndObject();
     }
 
+    /// <summary>A map of texts.</summary>
+    public static void StringMap(Utf8JsonWriter writer, string name, IReadOnlyDictionary<string, string> values) =>
+        Map(writer, name, values.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
+
+    /// <summary>Any JSON value as it was recorded, or null.</summary>
+    public static void Value(Utf8JsonWriter writer, string name, JsonElement? value)
+    {
+        writer.WritePropertyName(name);
+        if (value is { } json)
+        {
+            json.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+
     /// <summary>A list of texts.</summary>
     public static void List(Utf8JsonWriter writer, string name, IEnumerable<string> values)
     {

@@ -28,16 +28,8 @@ internal static class OutcomeJson
         CliJson.Time(writer, "started_at", result.StartedAt);
         CliJson.Time(writer, "ended_at", result.EndedAt);
         writer.WriteNumber("duration_seconds", Math.Round(result.Duration.TotalSeconds, 6));
-        CliJson.Map(writer, "summary", result.Summary.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
-        writer.WritePropertyName("payload");
-        if (result.Payload is { } payload)
-        {
-            payload.WriteTo(writer);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
+        CliJson.StringMap(writer, "summary", result.Summary);
+        CliJson.Value(writer, "payload", result.Payload);
 
         CliJson.Text(writer, "report", result.ReportPath);
         writer.WriteEndObject();

@@ -63,20 +63,12 @@ internal static class RunJson
     private static void WriteCollections(Utf8JsonWriter writer, RunRecord run)
     {
         CliJson.List(writer, "command", run.Command);
-        CliJson.Map(writer, "parameters", run.Parameters.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
+        CliJson.StringMap(writer, "parameters", run.Parameters);
         CliJson.Map(writer, "environment", run.Environment);
         CliJson.List(writer, "communicators", run.Communicators);
-        CliJson.Map(writer, "details", run.Details.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
-        CliJson.Map(writer, "summary", run.Summary.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
-        writer.WritePropertyName("payload");
-        if (run.Payload is { } payload)
-        {
-            payload.WriteTo(writer);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
+        CliJson.StringMap(writer, "details", run.Details);
+        CliJson.StringMap(writer, "summary", run.Summary);
+        CliJson.Value(writer, "payload", run.Payload);
 
         writer.WriteStartObject("metadata");
         foreach (var (key, value) in run.Metadata)
