@@ -19,5 +19,8 @@ rm -rf out/packages
 commit=$(git rev-parse HEAD 2>/dev/null || true)
 dotnet pack Lute.Plugins.sln -c Release --no-build -nologo -v quiet -clp:ErrorsOnly \
   ${commit:+-p:RepositoryCommit=$commit} ${LUTE_REPOSITORY_URL:+-p:LuteRepositoryUrl=$LUTE_REPOSITORY_URL}
+# The command line as a .NET tool (ReadyToRun for linux-x64, with the shipped plugins): packages lute and lute.linux-x64.
+dotnet pack src/Lute.Cli/Lute.Cli.csproj -c Release -p:LuteTool=true -o out/packages -nologo -v quiet -clp:ErrorsOnly \
+  ${commit:+-p:RepositoryCommit=$commit} ${LUTE_REPOSITORY_URL:+-p:LuteRepositoryUrl=$LUTE_REPOSITORY_URL}
 python3 scripts/build-wheel.py src/clients/python out/python
 echo "Built: ./lute (out/lute), plugins in out/plugins/, packages in out/packages/, the Python wheel in out/python/"

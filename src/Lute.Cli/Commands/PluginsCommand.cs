@@ -12,7 +12,10 @@ internal static class PluginsCommand
 {
     public static Command Create()
     {
-        var command = new Command("plugins", "Lists the plugins found, their versions, the contract version they were built against, what they provide, and why any failed to load");
+        var command = new Command("plugins", "Lists the plugins found, their versions, the contract version they were built against, what they provide, and why any failed to load")
+        {
+            PluginVerifyCommand.Create(),
+        };
         command.SetAction(parsed =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);

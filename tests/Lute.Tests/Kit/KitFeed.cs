@@ -13,7 +13,7 @@ namespace Lute.Tests.Kit;
 public sealed class KitFeed : IDisposable
 {
     /// <summary>The packages the kit is made of; each must be in out/packages.</summary>
-    public static readonly IReadOnlyList<string> Packages = ["Lute.Contracts", "Lute.Hooks.Support", "Lute.Client", "Lute.Templates"];
+    public static readonly IReadOnlyList<string> Packages = ["Lute.Contracts", "Lute.Hooks.Support", "Lute.Client", "Lute.Templates", "lute", "lute.linux-x64"];
 
     private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(6);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -98,6 +98,20 @@ public sealed class KitFeed : IDisposable
         var folder = Path.Combine(SourceDirectory, name);
         await DotnetAsync(SourceDirectory, "new", template, "-n", name, "-o", folder, "--no-update-check");
         return folder;
+    }
+
+    /// <summary>Installs the lute tool from the feed into a tool path of its own; returns the program's path.</summary>
+    public async Task<string> InstallToolAsync()
+    {
+        await EnsureReadyAsync();
+        var tools = Path.Combine(Root, "tools");
+        if (!File.Exists(Path.Combine(tools, "lute")))
+        {
+            // --source, not --add-source: only this feed is asked, so a package of the same name elsewhere cannot win.
+            await DotnetAsync(Root, "tool", "install", "lute", "--tool-path", tools, "--source", FeedDirectory);
+        }
+
+        return Path.Combine(tools, "lute");
     }
 
     /// <summary><c>dotnet build PROJECT -c Release -p:LutePluginDirectory=DIR</c>.</summary>
