@@ -30,6 +30,8 @@ public sealed partial class TemplateSpecs(KitFeed kit, ITestOutputHelper output)
         Assert.True(File.Exists(Path.Combine(plugin, "Lute.Hooks.Support.dll")), "a hook pack ships its copy of Lute.Hooks.Support");
         Assert.False(File.Exists(Path.Combine(plugin, "Lute.Contracts.dll")), "the contracts must come from lute, not the plugin folder");
         await AssertListedAsync(workspace, "Acme.Hooks", "acme.hooks.greet");
+        var (verified, verify) = await workspace.LuteAsync("plugins", "verify", plugin);
+        Assert.True(verified == 0, verify.Output);
         output.WriteLine($"hook pack: dotnet new to a loaded plugin in {clock.Elapsed.TotalSeconds:F1} s");
 
         workspace.WriteConfig("""

@@ -39,6 +39,22 @@ public sealed class ToolSpecs(KitFeed kit)
         Assert.Contains(plugins.Process.Stdout, l => l.StartsWith("Lute.Hooks.Webhook ", StringComparison.Ordinal) && l.EndsWith(": loaded", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_tool_installed_through_a_local_manifest_runs_as_dotnet_lute_with_its_plugins()
+    {
+        await kit.EnsureReadyAsync();
+        var project = Path.Combine(kit.Root, "project-with-manifest");
+        Directory.CreateDirectory(project);
+        await kit.DotnetAsync(project, "new", "tool-manifest");
+        await kit.DotnetAsync(project, "tool", "install", "lute", "--source", kit.FeedDirectory);
+
+        var (plugins, _) = await kit.DotnetAsync(project, "lute", "plugins");
+
+        var lines = plugins.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("Plugin directory: " + Path.Combine(kit.PackageCache, "lute."), StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Lute.Executors.Local ", StringComparison.Ordinal) && l.EndsWith(": loaded", StringComparison.Ordinal));
+    }
+
     private static async Task<(int Code, ChildProcess Process)> RunAsync(string lute, string directory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var process = ChildProcess.Start(lute, arguments, directory, environment);
