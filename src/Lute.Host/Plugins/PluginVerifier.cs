@@ -31,8 +31,10 @@ internal static class PluginVerifier
         try
         {
             Directory.CreateSymbolicLink(Path.Combine(scratch.FullName, name), full);
-            using var host = PluginHost.Load(config with { PluginDirectory = scratch.FullName }, NullLoggerFactory.Instance);
-            var plugin = host.Plugins.Single();
+            // Only this plugin's entry of plugins.yaml (its pin, settings, enabled) applies.
+            var own = config.Plugins.Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            using var host = PluginHost.Load(config with { PluginDirectory = scratch.FullName, Plugins = own }, NullLoggerFactory.Instance);
+            var plugin = host.Plugins.Single(p => p.Name == name) with { Directory = full };
             var overlaps = Overlaps(full, hostDirectory);
             var missing = MissingDependencies(full, name, hostDirectory, out var depsProblem);
             var problems = new List<string>();
