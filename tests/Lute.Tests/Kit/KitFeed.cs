@@ -42,6 +42,10 @@ public sealed class KitFeed : IDisposable
         ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
         ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
         ["MSBUILDDISABLENODEREUSE"] = "1",
+        // What a build or test host around these tests may have set for its own MSBuild.
+        ["MSBuildSDKsPath"] = null,
+        ["MSBUILD_EXE_PATH"] = null,
+        ["MSBuildExtensionsPath"] = null,
     };
 
     /// <summary>The feed, nuget.config and the template pack, made once; fails when out/packages lacks a package.</summary>

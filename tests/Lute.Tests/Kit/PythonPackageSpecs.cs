@@ -13,6 +13,7 @@ public sealed class PythonPackageSpecs
         with lute_task.connect() as lute:
             lute.log("hello from " + os.path.dirname(lute_task.__file__))
             lute.result(payload=1, summary={"typed": str(os.path.exists(os.path.join(os.path.dirname(lute_task.__file__), "py.typed")))})
+
         """;
 
     [Fact]
