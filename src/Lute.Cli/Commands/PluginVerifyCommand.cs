@@ -43,6 +43,12 @@ internal static class PluginVerifyCommand
             output.WriteLine($"  {component.Kind.ToString().ToLowerInvariant(),-12} {component.Name,-24} {component.Description}");
         }
 
+        output.WriteLine(result.Settings.Count == 0 ? "Settings: none (plugin.yaml and plugins.yaml set none)" : "Settings (plugin.yaml, then plugins.yaml):");
+        foreach (var (key, value) in result.Settings.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  {key}: {value}");
+        }
+
         output.WriteLine(result.Missing.Count == 0 ? "Missing dependencies: none" : "Missing dependencies: " + string.Join(", ", result.Missing));
         foreach (var overlap in result.Overlaps)
         {

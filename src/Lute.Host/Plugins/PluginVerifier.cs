@@ -53,7 +53,9 @@ internal static class PluginVerifier
                 problems.Add("it provides no component: mark executors, hooks, tasklets and communicators with [LuteComponent(\"name\")]");
             }
 
-            return new PluginVerification(plugin, PluginInspector.Sha256(main), missing, overlaps, problems, depsProblem);
+            // The settings a run starts from: the plugin's plugin.yaml under its plugins.yaml entry's.
+            var settings = PluginDefaults.Merge(full, own.FirstOrDefault()?.Settings ?? Lute.Contracts.PluginSettings.Empty);
+            return new PluginVerification(plugin, PluginInspector.Sha256(main), missing, overlaps, problems, depsProblem) { Settings = settings.Values };
         }
         finally
         {
@@ -142,6 +144,9 @@ internal sealed record PluginVerification(
 {
     /// <summary>True when nothing is wrong.</summary>
     public bool Passed => Problems.Count == 0;
+
+    /// <summary>The plugin's settings as a run starts from them: its plugin.yaml defaults, under plugins.yaml's.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>An assembly both the plugin and lute have.</summary>

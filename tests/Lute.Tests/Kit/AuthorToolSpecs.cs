@@ -27,6 +27,18 @@ public sealed class AuthorToolSpecs
     }
 
     [Fact]
+    public async Task Verify_shows_the_settings_a_plugin_ships_in_its_plugin_yaml()
+    {
+        using var workspace = Workspace.Create();
+
+        var (code, process) = await workspace.LuteAsync("plugins", "verify", Repo.Plugin("Lute.Executors.Slurm"));
+
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        Assert.Contains("Settings (plugin.yaml, then plugins.yaml):", process.Stdout);
+        Assert.Contains("  communicator: tcp", process.Stdout);
+    }
+
+    [Fact]
     public async Task Verify_fails_a_plugin_folder_that_carries_its_own_contracts()
     {
         using var workspace = Workspace.Create();
