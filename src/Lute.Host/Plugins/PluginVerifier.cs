@@ -66,7 +66,11 @@ internal static class PluginVerifier
     /// <summary>The plugin's assemblies that lute has too: shared ones (lute's copy is used) and private ones.</summary>
     private static List<AssemblyOverlap> Overlaps(string folder, string hostDirectory)
     {
-        var shared = PluginHost.SharedTypes.Select(t => t.Assembly.GetName().Name + ".dll").ToHashSet(StringComparer.Ordinal);
+        // The loader shares the shared types' assemblies and their direct references (PluginHost).
+        var shared = PluginHost.SharedTypes.Select(t => t.Assembly)
+            .SelectMany(a => a.GetReferencedAssemblies().Append(a.GetName()))
+            .Select(n => n.Name + ".dll")
+            .ToHashSet(StringComparer.Ordinal);
         var overlaps = new List<AssemblyOverlap>();
         foreach (var file in Directory.EnumerateFiles(folder, "*.dll").Order(StringComparer.Ordinal))
         {
