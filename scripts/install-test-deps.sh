@@ -2,7 +2,8 @@
 # Installs, from Debian's packages, what the test suite needs beyond the .NET SDK. Idempotent: installs only what
 # is missing. Needs root (or sudo) when something is missing.
 set -euo pipefail
-needed=(python3 util-linux coreutils procps)
+# python3-venv: the wheel test installs the Python client into a fresh venv (python3 -m venv needs ensurepip).
+needed=(python3 python3-venv util-linux coreutils procps)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

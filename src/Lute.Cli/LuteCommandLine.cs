@@ -26,6 +26,8 @@ internal static class LuteCommandLine
             SubmitCommand.Create(),
             StatusCommand.Create(),
             PluginsCommand.Create(),
+            ValidateCommand.Create(),
+            SchemaCommand.Create(),
             HistoryCommand.Create(),
             HistoryCommand.CreateShow(),
             LogsCommand.Create(),

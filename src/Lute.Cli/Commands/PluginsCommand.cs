@@ -14,7 +14,10 @@ internal static class PluginsCommand
     public static Command Create()
     {
         var json = CliJson.Option();
-        var command = new Command("plugins", "Lists the plugins found, their versions, the contract version they were built against, what they provide, and why any failed to load");
+        var command = new Command("plugins", "Lists the plugins found, their versions, the contract version they were built against, what they provide, and why any failed to load")
+        {
+            PluginVerifyCommand.Create(),
+        };
         command.Options.Add(json);
         command.SetAction(parsed =>
         {

@@ -10,14 +10,14 @@ public static class HostConfigurationLoader
     /// <summary>The environment variable that names plugins.yaml.</summary>
     public const string ConfigVariable = "LUTE_CONFIG";
 
-    private static readonly string[] Keys =
+    internal static readonly string[] Keys =
         ["directory", "default_executor", "store", "logs", "plugins", "hooks", "console_task_output", "drain_timeout", "max_message_bytes", "secret_variables", "plugin_permissions", "store_mode"];
 
     /// <summary>The largest <c>max_message_bytes</c>: a frame is held whole in memory while it is read.</summary>
     public const int MaxMessageBytesLimit = 64 * 1024 * 1024;
 
-    private static readonly string[] PluginKeys = ["name", "sha256", "enabled", "settings"];
-    private static readonly string[] HookKeys = ["use", "on", "tasks", "timeout", "critical", "settings"];
+    internal static readonly string[] PluginKeys = ["name", "sha256", "enabled", "settings"];
+    internal static readonly string[] HookKeys = ["use", "on", "tasks", "timeout", "critical", "settings"];
 
     /// <summary>
     /// Reads the configuration: <paramref name="explicitPath"/> if given, else <c>$LUTE_CONFIG</c>, else
@@ -55,10 +55,21 @@ public static class HostConfigurationLoader
         var folder = Path.Combine(data, "lute");
         return new HostConfiguration
         {
-            PluginDirectory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "plugins")),
+            PluginDirectory = ShippedPluginDirectory(AppContext.BaseDirectory),
             StorePath = Path.Combine(folder, "lute.db"),
             LogDirectory = Path.Combine(folder, "logs"),
         };
+    }
+
+    /// <summary>
+    /// The plugins shipped with the program: <c>plugins/</c> beside it when it has one (the .NET tool carries its
+    /// plugins so), else <c>../plugins</c> (a build's out/lute and out/plugins).
+    /// </summary>
+    /// <param name="programDirectory">The program's folder.</param>
+    internal static string ShippedPluginDirectory(string programDirectory)
+    {
+        var beside = Path.Combine(programDirectory, "plugins");
+        return Path.GetFullPath(Directory.Exists(beside) ? beside : Path.Combine(programDirectory, "..", "plugins"));
     }
 
     /// <summary>Parses plugins.yaml; relative paths in it are relative to the file's folder.</summary>

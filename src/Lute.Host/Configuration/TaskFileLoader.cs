@@ -6,18 +6,18 @@ namespace Lute.Host.Configuration;
 /// <summary>Reads task files. Every error names the file, the line, the column and what was expected.</summary>
 public static class TaskFileLoader
 {
-    private static readonly string[] FileKeys = ["header", "tasks"];
-    private static readonly string[] HeaderKeys = ["experiment", "run", "work_dir", "timeout", "grace_period"];
+    internal static readonly string[] FileKeys = ["header", "tasks"];
+    internal static readonly string[] HeaderKeys = ["experiment", "run", "work_dir", "timeout", "grace_period"];
 
-    private static readonly string[] TaskKeys =
+    internal static readonly string[] TaskKeys =
     [
         "executor", "command", "shell", "parameters", "environment", "timeout", "grace_period", "cancel_signal", "stdin",
         "work_dir", "result", "resources", "tasklets", "cpu_affinity", "description",
     ];
 
-    private static readonly string[] EnvironmentKeys = ["source", "set", "prepend", "append", "unset"];
-    private static readonly string[] TaskletListKeys = ["before", "after"];
-    private static readonly string[] TaskletKeys = ["name", "use", "args", "command", "timeout", "on_failure", "summary", "result"];
+    internal static readonly string[] EnvironmentKeys = ["source", "set", "prepend", "append", "unset"];
+    internal static readonly string[] TaskletListKeys = ["before", "after"];
+    internal static readonly string[] TaskletKeys = ["name", "use", "args", "command", "timeout", "on_failure", "summary", "result"];
 
     /// <summary>Reads and checks a task file.</summary>
     /// <param name="path">The file.</param>

@@ -15,7 +15,7 @@ namespace Lute.Host.Plugins;
 /// </summary>
 public sealed partial class PluginHost : IDisposable, IComponentSource
 {
-    private static readonly Type[] SharedTypes =
+    internal static readonly Type[] SharedTypes =
     [
         typeof(IExecutor), typeof(IServiceCollection), typeof(ServiceProvider), typeof(ILogger), typeof(IOptions<>),
     ];

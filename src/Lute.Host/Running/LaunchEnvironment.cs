@@ -7,7 +7,7 @@ namespace Lute.Host.Running;
 /// <summary>
 /// The environment the task is launched with, composed once: the prepared environment without any protocol variable
 /// it inherited (a runner started from a task must not hand its own runner's address on), plus what the
-/// communicator sessions add, plus the run's id and task name.
+/// communicator sessions add, plus the run's id and task name and the folder of the shipped Python client.
 /// </summary>
 /// <param name="Variables">The task's environment.</param>
 /// <param name="Changes">What it changes from the runner's environment, as recorded (a null value: unset).</param>
@@ -35,6 +35,7 @@ internal sealed record LaunchEnvironment(IReadOnlyDictionary<string, string> Var
 
         variables[ProtocolConstants.RunIdVariable] = run.RunId.ToString(CultureInfo.InvariantCulture);
         variables[ProtocolConstants.TaskVariable] = run.TaskName;
+        variables[ShippedPythonClient.Variable] = ShippedPythonClient.Directory;
         var changes = new SortedDictionary<string, string?>(prepared.EnvironmentChanges.ToDictionary(), StringComparer.Ordinal);
         foreach (var key in ProtocolConstants.Variables)
         {
@@ -48,6 +49,11 @@ internal sealed record LaunchEnvironment(IReadOnlyDictionary<string, string> Var
                 // The token (LUTE_TOKEN opens the runner's port) is masked with every secret when recorded.
                 changes[key] = value;
             }
+        }
+
+        if (prepared.BaseEnvironment.GetValueOrDefault(ShippedPythonClient.Variable) != ShippedPythonClient.Directory)
+        {
+            changes[ShippedPythonClient.Variable] = ShippedPythonClient.Directory;
         }
 
         return new LaunchEnvironment(variables, changes);

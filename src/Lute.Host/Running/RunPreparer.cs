@@ -137,6 +137,7 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
             ["host"] = System.Environment.MachineName,
             ["task_file"] = file.Path,
             ["task_dir"] = Path.GetDirectoryName(file.Path)!,
+            [ShippedPythonClient.TemplateName] = ShippedPythonClient.Directory,
         });
 
     /// <summary>

@@ -1,6 +1,7 @@
 """lute_task: the task side of the Lute task protocol, version 1.
 
-One file, standard library only. Copy it next to your task or put its folder on PYTHONPATH.
+One file, standard library only, with type hints. Install the wheel (pip install lute_task-VERSION-py3-none-any.whl),
+or put the folder lute names in LUTE_PYTHON_CLIENT on PYTHONPATH, or copy this file next to your task.
 
     import lute_task
     with lute_task.connect() as lute:
@@ -18,12 +19,15 @@ A client may be shared by any number of threads: each request() gets the reply t
 matched by id) within its own timeout.
 """
 
+from __future__ import annotations
+
 import base64
 import itertools
 import json
 import os
 import socket
 import threading
+from typing import Any, Mapping, Optional
 
 __all__ = ["Client", "LuteError", "connect", "PROTOCOL_VERSION", "SOCKET_VARIABLE", "ADDRESS_VARIABLE", "TOKEN_VARIABLE"]
 
@@ -80,7 +84,7 @@ class Client:
     is woken with a LuteError, and so is every later request.
     """
 
-    def __init__(self, path=None, address=None, token=None):
+    def __init__(self, path: Optional[str] = None, address: Optional[str] = None, token: Optional[str] = None) -> None:
         if path is None and address is None:
             address = os.environ.get(ADDRESS_VARIABLE) or None
             path = None if address else os.environ.get(SOCKET_VARIABLE) or None
@@ -133,16 +137,16 @@ class Client:
         return sock
 
     @property
-    def attached(self):
+    def attached(self) -> bool:
         """True when connected to a runner; False when the task runs stand-alone."""
         return self._socket is not None
 
     @property
-    def rank(self):
+    def rank(self) -> Optional[int]:
         """This process's MPI or SLURM rank, if any."""
         return self._rank
 
-    def send(self, signal, contents=None, _id=None):
+    def send(self, signal: str, contents: Any = None, _id: Optional[int] = None) -> None:
         """Sends one message. contents may be any JSON-serialisable value."""
         sock = self._socket  # close() may clear it meanwhile; then sendall fails and says so
         if sock is None:
@@ -161,20 +165,21 @@ class Client:
             except OSError as error:
                 raise LuteError(f"the Lute runner closed the connection: {error}") from error
 
-    def started(self):
+    def started(self) -> None:
         self.send("TASK_STARTED")
 
-    def log(self, message):
+    def log(self, message: object) -> None:
         self.send("TASK_LOG", str(message))
 
-    def result(self, payload=None, summary=None):
+    def result(self, payload: Any = None, summary: Optional[Mapping[str, str]] = None) -> None:
         """Sends the result: a payload (any JSON value) and/or a summary (a dict of key/values)."""
         contents = {"payload": payload}
         if summary is not None:
             contents["summary"] = summary
         self.send("TASK_RESULT", contents)
 
-    def report(self, title=None, html=None, text=None, image=None, media_type="image/png"):
+    def report(self, title: Optional[str] = None, html: Optional[str] = None, text: Optional[str] = None,
+               image: Optional[bytes] = None, media_type: str = "image/png") -> None:
         """Adds a section to the run's HTML report: an HTML fragment, a text, or an image (bytes, e.g. a PNG)."""
         item = {} if title is None else {"title": str(title)}
         if html is not None:
@@ -188,21 +193,21 @@ class Client:
             raise ValueError("report() needs html, text or image")
         self.send("TASK_RESULT", {"report": [item]})
 
-    def done(self):
+    def done(self) -> None:
         self.send("TASK_DONE")
 
-    def failed(self, reason):
+    def failed(self, reason: object) -> None:
         """Says the task failed; the run ends FAILED even if the process exits with 0."""
         self.send("TASK_FAILED", {"reason": str(reason)})
 
-    def cancelled(self):
+    def cancelled(self) -> None:
         self.send("TASK_CANCELLED")
 
-    def metadata(self, values):
+    def metadata(self, values: Mapping[str, Any]) -> None:
         """Records key/values with the run."""
         self.send("TASK_METADATA", dict(values))
 
-    def request(self, contents=None, timeout=30.0):
+    def request(self, contents: Any = None, timeout: Optional[float] = 30.0) -> Any:
         """Asks the runner's hooks a question and returns the answer (raises LuteError if none answers).
 
         timeout is how many seconds this call waits for its reply (None: no limit). When it passes, only this call
@@ -265,7 +270,7 @@ class Client:
                 pending.error = ended
                 pending.done.set()
 
-    def close(self):
+    def close(self) -> None:
         """Says the task has nothing more to send, waits (up to 5 s) for the runner to read it all, and closes.
 
         Requests still waiting for replies get them if the runner sends them before it closes its end, else fail.
@@ -300,15 +305,15 @@ class Client:
             sock.close()
             self._socket = None
 
-    def __enter__(self):
+    def __enter__(self) -> Client:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> bool:
         self.close()
         return False
 
 
-def connect(path=None, address=None, token=None):
+def connect(path: Optional[str] = None, address: Optional[str] = None, token: Optional[str] = None) -> Client:
     """Connects to the runner: at address (with token) or path when given, else at LUTE_ADDRESS (with LUTE_TOKEN),
     else at LUTE_SOCKET; detached when none of them is set."""
     return Client(path, address, token)

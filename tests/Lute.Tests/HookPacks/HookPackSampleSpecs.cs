@@ -1,31 +1,26 @@
 using Lute.Host.Running;
 using Lute.Tests.Integration;
+using Lute.Tests.Kit;
 using Lute.Tests.Support;
 
 namespace Lute.Tests.HookPacks;
 
 [Collection(ProcessCollection.Name)]
-public sealed class HookPackSampleSpecs
+public sealed class HookPackSampleSpecs(KitFeed kit)
 {
     [Fact]
-    public async Task The_sample_hook_pack_copied_out_of_the_repository_builds_into_a_plugin_directory_and_is_called()
+    public async Task The_sample_hook_pack_copied_out_of_the_repository_builds_from_the_packages_into_a_plugin_directory_and_is_called()
     {
         await using var server = await FacilityServer.StartAsync();
         using var workspace = Workspace.Create();
-        var copy = workspace.PathOf("src/MyFacility.Hooks");
+        await kit.EnsureReadyAsync();
+        var copy = Path.Combine(kit.SourceDirectory, "MyFacility.Hooks");
         CopySources(Path.Combine(Repo.Root, "samples", "MyFacility.Hooks"), copy);
 
-        using var build = ChildProcess.Start(
-            "dotnet",
-            ["build", Path.Combine(copy, "MyFacility.Hooks.csproj"), "-c", "Release", "--disable-build-servers", "-nologo",
-             $"-p:LuteRoot={Repo.Root}/", $"-p:LutePluginDirectory={workspace.PluginDirectory}"],
-            copy,
-            new Dictionary<string, string?> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
-        var built = await build.WaitForExitAsync(TimeSpan.FromMinutes(5));
+        var (build, _) = await kit.BuildIntoAsync(Path.Combine(copy, "MyFacility.Hooks.csproj"), workspace.PluginDirectory);
 
-        Assert.True(built == 0, build.Output);
         var folder = Path.Combine(workspace.PluginDirectory, "MyFacility.Hooks");
-        Assert.True(File.Exists(Path.Combine(folder, "MyFacility.Hooks.dll")), build.Output);
+        Assert.True(File.Exists(Path.Combine(folder, "MyFacility.Hooks.dll")), build);
         Assert.False(File.Exists(Path.Combine(folder, "Lute.Contracts.dll")), "the contracts must come from lute, not the plugin folder");
 
         workspace.WriteConfig($$"""
