@@ -95,7 +95,7 @@ public sealed partial class TaskRunner
             var tasklets = new TaskletRunner(live.Run, environment.Variables, live.Prepared.WorkingDirectory, _config.DrainTimeout, live.State, live.Logger);
             facts = facts with { TaskletFailure = await tasklets.RunAsync("before", live.Prepared.Before, live.Control.Cancelled).ConfigureAwait(false) };
             var launch = facts.TaskletFailure is null && !live.Control.Cancelled.IsCancellationRequested
-                ? await LaunchAsync(live, environment, sessions, task).ConfigureAwait(false)
+                ? await LaunchAsync(live, environment, sessions, facts.Details, task).ConfigureAwait(false)
                 : null;
             facts = facts with { LaunchError = launch?.Error, Details = Merge(facts.Details, launch?.Execution), Cause = launch is null && facts.TaskletFailure is null ? EndCause.Cancelled : EndCause.Exited };
             var (exit, cause) = launch?.Execution is { } execution ? await SuperviseAsync(live, execution).ConfigureAwait(false) : (null, facts.Cause);
@@ -136,7 +136,8 @@ public sealed partial class TaskRunner
     }
 
     /// <summary>Launches the task; a launch the executor refuses is a fact, not an exception.</summary>
-    private async Task<Launch> LaunchAsync(LiveRun live, LaunchEnvironment environment, IReadOnlyList<ICommunicatorSession> sessions, RunScope task)
+    private async Task<Launch> LaunchAsync(
+        LiveRun live, LaunchEnvironment environment, IReadOnlyList<ICommunicatorSession> sessions, IReadOnlyDictionary<string, string> details, RunScope task)
     {
         IExecution execution;
         try
@@ -156,7 +157,7 @@ public sealed partial class TaskRunner
             task.Own(RunnerPin.Pin(live.Logger), pin => Release(pin));
         }
 
-        await RecordLaunchAsync(live, execution, sessions, environment).ConfigureAwait(false);
+        await RecordLaunchAsync(live, execution, Merge(details, execution), sessions, environment).ConfigureAwait(false);
         await live.Bus.PublishAsync(new TaskLaunchedEvent(DateTimeOffset.UtcNow, execution.ProcessId, execution.Details), CancellationToken.None).ConfigureAwait(false);
         foreach (var session in sessions)
         {

@@ -84,7 +84,8 @@ public sealed partial class TaskRunner
     }
 
     /// <summary>Records the launch; the task runs on when the store fails (the outcome is still reported, and written if it recovers).</summary>
-    private static async Task RecordLaunchAsync(LiveRun live, IExecution execution, IReadOnlyList<ICommunicatorSession> sessions, LaunchEnvironment environment)
+    private static async Task RecordLaunchAsync(
+        LiveRun live, IExecution execution, IReadOnlyDictionary<string, string> details, IReadOnlyList<ICommunicatorSession> sessions, LaunchEnvironment environment)
     {
         if (live.Recorder is not { } recorder)
         {
@@ -93,7 +94,6 @@ public sealed partial class TaskRunner
 
         try
         {
-            var details = Merge(InitialDetails(), execution);
             await recorder.LaunchedAsync(live.Run.RunId, RunRecords.Launched(live.Prepared, execution, details, sessions, environment, live.Log.Path), CancellationToken.None).ConfigureAwait(false);
         }
         catch (StoreException e)

@@ -6,12 +6,10 @@ namespace Lute.Host.Store;
 /// <summary>Source-generated JSON for what the host stores and sends (no reflection at run time).</summary>
 [JsonSourceGenerationOptions(WriteIndented = false, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(Dictionary<string, string>))]
-[JsonSerializable(typeof(SortedDictionary<string, string>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(List<JsonElement>))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
-[JsonSerializable(typeof(SortedDictionary<string, JsonElement>))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(List<UndeliveredEntry>))]
 [JsonSerializable(typeof(List<HookErrorEntry>))]
