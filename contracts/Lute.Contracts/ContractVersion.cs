@@ -10,7 +10,7 @@ public static class ContractVersion
     public const int Major = 1;
 
     /// <summary>Minor version: changes when a contract gains members or types without breaking plugins.</summary>
-    public const int Minor = 2;
+    public const int Minor = 3;
 
     /// <summary>The version as text, for example <c>1.0</c>.</summary>
     public static string Text => $"{Major}.{Minor}";

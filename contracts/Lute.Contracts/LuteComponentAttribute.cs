@@ -17,4 +17,12 @@ public sealed class LuteComponentAttribute : Attribute
 
     /// <summary>One line that tells users what the component does; shown by <c>lute plugins</c>.</summary>
     public string? Description { get; init; }
+
+    /// <summary>
+    /// The type the component's settings bind to (since contracts 1.3): a class with settable properties and a
+    /// parameterless constructor, whose property initialisers are the defaults. <c>lute plugins verify</c> shows its
+    /// keys (a property's <c>ConfigurationKeyName</c>, else its name in lower case), types, defaults and
+    /// <see cref="System.ComponentModel.DescriptionAttribute"/>s. Null when the component declares none.
+    /// </summary>
+    public Type? Settings { get; init; }
 }

@@ -7,20 +7,22 @@ namespace Lute.Executors.Local;
 /// Runs a task as a child process of the runner, as leader of its own process group (through <c>setsid</c>), so
 /// that signals, cancellation and time limits reach the task and every process it starts.
 /// </summary>
-[LuteComponent("local", Description = "runs the task on this machine in its own process group")]
-internal sealed partial class LocalExecutor(ILogger<LocalExecutor> logger) : IExecutor
+[LuteComponent("local", Description = "runs the task on this machine in its own process group", Settings = typeof(LocalSettings))]
+internal sealed partial class LocalExecutor(ILogger<LocalExecutor> logger) : IExecutor, IResourceCheck
 {
+    /// <inheritdoc />
+    public IReadOnlyList<ResourceProblem> CheckResources(IReadOnlyDictionary<string, string> resources, PluginSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        return [.. ResourceRules.Unknown(resources, [], "local", "remove it from 'resources', or run the task with executor mpi or slurm-srun, which take resources")];
+    }
+
     /// <inheritdoc />
     public Task<IExecution> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        if (request.Resources.Count > 0)
-        {
-            throw new LaunchException(
-                request.Command[0],
-                $"the local executor takes no resources, but the task asks for {string.Join(", ", request.Resources.Keys)}; use executor mpi or slurm-srun, or remove 'resources'");
-        }
+        ResourceRules.ThrowIfAny(CheckResources(request.Resources, request.Settings), request.Command[0]);
 
         ProcessGroupLauncher.Validate(request);
         var program = ProgramLocator.Find(request.Command[0], request.Environment, request.WorkingDirectory);

@@ -16,10 +16,18 @@ namespace Lute.Executors.Mpi;
 /// more ranks than usable CPUs; OpenMPI: <c>--oversubscribe</c>), <c>tag_output</c> (label every output line with its
 /// rank, default true).
 /// </remarks>
-[LuteComponent("mpi", Description = "runs the task's ranks under mpirun (OpenMPI) or mpiexec (MPICH)")]
-internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecutor
+[LuteComponent("mpi", Description = "runs the task's ranks under mpirun (OpenMPI) or mpiexec (MPICH)", Settings = typeof(MpiSettings))]
+internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecutor, IResourceCheck
 {
     private static readonly string[] ResourceKeys = ["ntasks", "ntasks-per-node"];
+
+    /// <inheritdoc />
+    public IReadOnlyList<ResourceProblem> CheckResources(IReadOnlyDictionary<string, string> resources, PluginSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var fix = $"the mpi executor takes {string.Join(" and ", ResourceKeys)}; for other resources run the task with executor slurm-srun";
+        return [.. ResourceRules.Unknown(resources, ResourceKeys, "mpi", fix), .. ResourceKeys.Select(k => ResourceRules.Count(resources, k)).OfType<ResourceProblem>()];
+    }
 
     /// <inheritdoc />
     public Task<IExecution> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken = default)
@@ -27,13 +35,10 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
         ProcessGroupLauncher.Validate(request);
-        var flavour = Flavour.For(request.Settings.Get("flavour", "openmpi")!);
-        var launcher = ProgramLocator.Find(request.Settings.Get("launcher", flavour.DefaultLauncher)!, request.Environment, request.WorkingDirectory);
-        var unknown = request.Resources.Keys.Where(k => !ResourceKeys.Contains(k, StringComparer.Ordinal)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new LaunchException(launcher, $"the mpi executor does not know the resource(s) {string.Join(", ", unknown)}; it takes {string.Join(", ", ResourceKeys)}");
-        }
+        var settings = MpiSettings.From(request.Settings);
+        var flavour = Flavour.For(settings.Flavour);
+        var launcher = ProgramLocator.Find(settings.Launcher ?? flavour.DefaultLauncher, request.Environment, request.WorkingDirectory);
+        ResourceRules.ThrowIfAny(CheckResources(request.Resources, request.Settings), launcher);
 
         var usable = CpuSet.Allowed().Count;
         var ranks = Ranks(request, usable, out var rankSource);
@@ -49,19 +54,19 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
             arguments.AddRange([flavour.RanksPerNode, Positive(perNode, "ntasks-per-node", launcher).ToString(CultureInfo.InvariantCulture)]);
         }
 
-        if (flavour.MapBy is not null && request.Settings.Get("map_by", "core") is { Length: > 0 } mapBy)
+        if (flavour.MapBy is not null && settings.MapBy is { Length: > 0 } mapBy)
         {
             arguments.AddRange([flavour.MapBy, mapBy]);
         }
 
         if (Native.IsRoot)
         {
-            arguments.AddRange(SettingValues.List(request.Settings, "root_args", flavour.RootArguments));
+            arguments.AddRange(settings.RootArgs ?? flavour.RootArguments);
         }
 
         if (ranks > usable)
         {
-            arguments.AddRange(SettingValues.List(request.Settings, "oversubscribe_args", flavour.OversubscribeArguments));
+            arguments.AddRange(settings.OversubscribeArgs ?? flavour.OversubscribeArguments);
         }
 
         var details = new Dictionary<string, string>
@@ -71,7 +76,7 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
             ["ranks_from"] = rankSource,
         };
         var labels = RankLabelFormat.None;
-        if (request.Settings.GetBoolean("tag_output", true) && flavour.TagOutput is not null)
+        if (settings.TagOutput && flavour.TagOutput is not null)
         {
             arguments.Add(flavour.TagOutput);
             labels = flavour.Labels;
@@ -81,7 +86,7 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
 
         // Ranks on other hosts get only the variables the launcher forwards: forward the runner's.
         arguments.AddRange(flavour.Forward(request.Environment.Keys.Where(k => k.StartsWith("LUTE_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()));
-        arguments.AddRange(SettingValues.List(request.Settings, "args", []));
+        arguments.AddRange(settings.Args);
         arguments.Add(request.Command[0]);
         arguments.AddRange(request.Command.Skip(1));
 
@@ -141,7 +146,7 @@ internal sealed partial class MpiExecutor(ILogger<MpiExecutor> logger) : IExecut
     private const string HostfileVariable = "LUTE_MPI_HOSTFILE_PATH";
 
     private static int Positive(string text, string key, string program) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : throw new LaunchException(program, $"resource '{key}' must be a whole number above zero, not '{text}'");
 

@@ -10,8 +10,8 @@ namespace Lute.Executors.Slurm;
 /// the step's first rank has started, so a step SLURM refuses (bad partition, no resources) is a launch failure with
 /// SLURM's own message.
 /// </summary>
-[LuteComponent("slurm-srun", Description = "runs the task as a SLURM job step with srun")]
-internal sealed partial class SrunExecutor(ILogger<SrunExecutor> logger) : IExecutor
+[LuteComponent("slurm-srun", Description = "runs the task as a SLURM job step with srun", Settings = typeof(SrunSettings))]
+internal sealed partial class SrunExecutor(ILogger<SrunExecutor> logger) : IExecutor, IResourceCheck
 {
     /// <summary>Resource keys and the srun options they become.</summary>
     internal static readonly IReadOnlyDictionary<string, string> Options = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -44,13 +44,20 @@ internal sealed partial class SrunExecutor(ILogger<SrunExecutor> logger) : IExec
         $$"""if [ "${SLURM_PROCID:-0}" = 0 ]; then printf '{{SrunOutputWatcher.Marker}} %s %s %s\n' "$SLURM_JOB_ID" "$SLURM_STEP_ID" "${SLURM_STEP_NODELIST:-$SLURM_JOB_NODELIST}" >&2; fi; exec "$@" """;
 
     /// <inheritdoc />
+    public IReadOnlyList<ResourceProblem> CheckResources(IReadOnlyDictionary<string, string> resources, PluginSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        return SrunResources.Check(resources);
+    }
+
+    /// <inheritdoc />
     public async Task<IExecution> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
         ProcessGroupLauncher.Validate(request);
-        var settings = request.Settings;
-        var srunProgram = ProgramLocator.Find(settings.Get("srun", "srun")!, request.Environment, request.WorkingDirectory);
+        var settings = SrunSettings.From(request.Settings);
+        var srunProgram = ProgramLocator.Find(settings.Srun, request.Environment, request.WorkingDirectory);
         var arguments = new List<string> { srunProgram, "--label", "--kill-on-bad-exit=1" };
         arguments.AddRange(ResourceArguments(request.Resources, srunProgram));
         if (!request.Resources.ContainsKey("job-name"))
@@ -58,17 +65,17 @@ internal sealed partial class SrunExecutor(ILogger<SrunExecutor> logger) : IExec
             arguments.Add($"--job-name={request.Run.TaskName}");
         }
 
-        arguments.AddRange(SettingValues.List(settings, "args", []));
+        arguments.AddRange(settings.Args);
         arguments.AddRange(["bash", "-c", StepScript, "lute-step", request.Command[0]]);
         arguments.AddRange(request.Command.Skip(1));
 
-        var environment = StepEnvironment(request.Environment, SettingValues.List(settings, "keep_env", []));
+        var environment = StepEnvironment(request.Environment, settings.KeepEnv);
         var ownAllocation = !environment.ContainsKey("SLURM_JOB_ID");
         var details = new Dictionary<string, string> { ["allocation"] = ownAllocation ? "own" : $"job {environment["SLURM_JOB_ID"]}", ["output_labels"] = "srun" };
         var scancel = new Scancel(
-            ProgramLocator.Find(settings.Get("scancel", "scancel")!, request.Environment, request.WorkingDirectory),
+            ProgramLocator.Find(settings.Scancel, request.Environment, request.WorkingDirectory),
             environment,
-            TimeSpan.FromSeconds(settings.GetInt32("scancel_timeout_seconds", 15)),
+            TimeSpan.FromSeconds(settings.ScancelTimeoutSeconds),
             logger);
 
         var srun = ProcessGroupLauncher.Start(arguments, request, environment, details, logger);
@@ -126,24 +133,14 @@ internal sealed partial class SrunExecutor(ILogger<SrunExecutor> logger) : IExec
         return execution;
     }
 
-    /// <summary>The srun options for the task's resources; unknown keys are refused, listing the valid ones.</summary>
+    /// <summary>The srun options for the task's resources; the resources are checked first, a problem is a launch failure.</summary>
     internal static IEnumerable<string> ResourceArguments(IReadOnlyDictionary<string, string> resources, string program)
     {
-        var unknown = resources.Keys.Where(k => !Options.ContainsKey(k) && k != ExtraArguments).Order(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new LaunchException(program, $"the slurm-srun executor does not know the resource(s) {string.Join(", ", unknown)}; valid: {string.Join(", ", Options.Keys.Append(ExtraArguments))}");
-        }
-
+        ResourceRules.ThrowIfAny(SrunResources.Check(resources), program);
         foreach (var (key, option) in Options)
         {
             if (resources.TryGetValue(key, out var value))
             {
-                if (string.IsNullOrWhiteSpace(value) || value.Contains('\n', StringComparison.Ordinal))
-                {
-                    throw new LaunchException(program, $"resource '{key}' needs a value on one line, not '{value}'");
-                }
-
                 yield return $"{option}={value.Trim()}";
             }
         }

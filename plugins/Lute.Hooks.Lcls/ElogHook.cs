@@ -13,7 +13,7 @@ namespace Lute.Hooks.Lcls;
 /// (<c>"TASK status": "RUNNING"</c>...) when it starts, stops, continues and ends; its summary key/values as run-table
 /// parameters; and its HTML report as a logbook entry.
 /// </summary>
-[LuteComponent("lcls.elog", Description = "posts status counters, run-table parameters and the run's report to the LCLS eLog")]
+[LuteComponent("lcls.elog", Description = "posts status counters, run-table parameters and the run's report to the LCLS eLog", Settings = typeof(ElogOptions))]
 internal sealed partial class ElogHook : IHook, IDisposable
 {
     private readonly ElogOptions _options;

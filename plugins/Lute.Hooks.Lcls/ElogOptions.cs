@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Lute.Hooks.Support;
 using Microsoft.Extensions.Configuration;
@@ -20,46 +21,46 @@ internal enum ElogAuthentication
 /// <summary>The settings of <c>lcls.elog</c>.</summary>
 internal sealed class ElogOptions : IValidatableObject
 {
-    /// <summary>The eLog's base URL, for example <c>https://pswww.slac.stanford.edu/ws-auth/lgbk/lgbk</c>.</summary>
+    [Description("The eLog's base URL, for example https://pswww.slac.stanford.edu/ws-auth/lgbk/lgbk.")]
     [ConfigurationKeyName("base_url")]
     [Required]
     [HttpUrl]
     public string? BaseUrl { get; set; }
 
-    /// <summary>The experiment; the task file's <c>header.experiment</c>, else <c>$EXPERIMENT</c>, when absent.</summary>
+    [Description("The experiment; the task file's header.experiment, else $EXPERIMENT, when absent.")]
     public string? Experiment { get; set; }
 
-    /// <summary>The experiment's run; the task file's <c>header.run</c>, else <c>$RUN_NUM</c>, when absent.</summary>
+    [Description("The experiment's run; the task file's header.run, else $RUN_NUM, when absent.")]
     public string? Run { get; set; }
 
-    /// <summary>How run-table and logbook posts authenticate.</summary>
+    [Description("How run-table and logbook posts authenticate.")]
     public ElogAuthentication Auth { get; set; } = ElogAuthentication.Basic;
 
-    /// <summary>The operator account (basic authentication).</summary>
+    [Description("The operator account (basic authentication).")]
     public string? User { get; set; }
 
-    /// <summary>The operator account's password: <c>{ env: VARIABLE }</c> or <c>{ file: PATH }</c>.</summary>
+    [Description("The operator account's password: { env: VARIABLE } or { file: PATH }.")]
     public SecretSource? Password { get; set; }
 
-    /// <summary>The Kerberos token: <c>{ env: VARIABLE }</c> or <c>{ file: PATH }</c>.</summary>
+    [Description("The Kerberos token: { env: VARIABLE } or { file: PATH }.")]
     [ConfigurationKeyName("kerberos_token")]
     public SecretSource? KerberosToken { get; set; }
 
-    /// <summary>Run status counters (the ARP's job counters).</summary>
+    [Description("Run status counters (the ARP's job counters).")]
     public ElogStatusOptions Status { get; set; } = new();
 
-    /// <summary>Post the run's summary key/values as run-table parameters when the run ends.</summary>
+    [Description("Post the run's summary key/values as run-table parameters when the run ends.")]
     [ConfigurationKeyName("run_params")]
     public bool RunParams { get; set; } = true;
 
-    /// <summary>Post the run's report as a logbook entry when the run ends.</summary>
+    [Description("Post the run's report as a logbook entry when the run ends.")]
     public bool Report { get; set; } = true;
 
-    /// <summary>Tags of the report's logbook entry.</summary>
+    [Description("Tags of the report's logbook entry.")]
     [ConfigurationKeyName("report_tags")]
     public List<string> ReportTags { get; set; } = ["lute"];
 
-    /// <summary>Time limits and retries.</summary>
+    [Description("Time limits and retries.")]
     public HttpDeliveryOptions Http { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -87,25 +88,25 @@ internal sealed class ElogOptions : IValidatableObject
 /// </summary>
 internal sealed class ElogStatusOptions
 {
-    /// <summary>Post status counters at all.</summary>
+    [Description("Post status counters at all.")]
     public bool Enabled { get; set; } = true;
 
-    /// <summary>The environment variable with the URL that replaces the counters.</summary>
+    [Description("The environment variable with the URL that replaces the counters.")]
     [ConfigurationKeyName("url_env")]
     [Required]
     public string UrlEnv { get; set; } = "JID_UPDATE_COUNTERS";
 
-    /// <summary>The environment variable with the ARP's root job id.</summary>
+    [Description("The environment variable with the ARP's root job id.")]
     [ConfigurationKeyName("job_id_env")]
     [Required]
     public string JobIdEnv { get; set; } = "ARP_ROOT_JOB_ID";
 
-    /// <summary>The environment variable with the user the ARP runs for.</summary>
+    [Description("The environment variable with the user the ARP runs for.")]
     [ConfigurationKeyName("user_env")]
     [Required]
     public string UserEnv { get; set; } = "USER";
 
-    /// <summary>The environment variable with the value of the counters' <c>Authorization</c> header.</summary>
+    [Description("The environment variable with the value of the counters' Authorization header.")]
     [ConfigurationKeyName("authorization_env")]
     [Required]
     public string AuthorizationEnv { get; set; } = "Authorization";

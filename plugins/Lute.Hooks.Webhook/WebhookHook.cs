@@ -13,7 +13,7 @@ namespace Lute.Hooks.Webhook;
 /// Posts each event it is bound to as JSON to the configured URLs, signed with HMAC-SHA256 over the exact body bytes
 /// (header <c>X-Lute-Signature-256: sha256=HEX</c>) so the receiver can check who sent it.
 /// </summary>
-[LuteComponent("webhook.post", Description = "posts each bound event as signed JSON (HMAC-SHA256) to configured URLs")]
+[LuteComponent("webhook.post", Description = "posts each bound event as signed JSON (HMAC-SHA256) to configured URLs", Settings = typeof(WebhookOptions))]
 internal sealed class WebhookHook : IHook, IDisposable
 {
     private readonly WebhookOptions _options;

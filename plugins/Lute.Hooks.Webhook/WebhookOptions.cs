@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Lute.Hooks.Support;
 using Microsoft.Extensions.Configuration;
@@ -7,25 +8,25 @@ namespace Lute.Hooks.Webhook;
 /// <summary>The settings of <c>webhook.post</c>.</summary>
 internal sealed class WebhookOptions : IValidatableObject
 {
-    /// <summary>Where to post.</summary>
+    [Description("Where to post.")]
     [HttpUrl]
     public string? Url { get; set; }
 
-    /// <summary>More places to post, each gets every event.</summary>
+    [Description("More places to post, each gets every event.")]
     [HttpUrl]
     public List<string> Urls { get; set; } = [];
 
-    /// <summary>The key of the HMAC-SHA256 signature: <c>{ env: VARIABLE }</c> or <c>{ file: PATH }</c>.</summary>
+    [Description("The key of the HMAC-SHA256 signature: { env: VARIABLE } or { file: PATH }.")]
     [Required]
     public SecretSource? Secret { get; set; }
 
-    /// <summary>The header that carries the signature.</summary>
+    [Description("The header that carries the signature.")]
     [ConfigurationKeyName("signature_header")]
     [Required]
     [RegularExpression("^[A-Za-z0-9-]+$")]
     public string SignatureHeader { get; set; } = "X-Lute-Signature-256";
 
-    /// <summary>Time limits and retries.</summary>
+    [Description("Time limits and retries.")]
     public HttpDeliveryOptions Http { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

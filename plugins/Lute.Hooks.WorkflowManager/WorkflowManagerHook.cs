@@ -14,7 +14,7 @@ namespace Lute.Hooks.WorkflowManager;
 /// <c>RUNNING_TASKS</c> request answered with the manager's <c>GET /tasks</c>. Does nothing when no manager is
 /// configured (no <c>url</c> setting and no <c>LUTE_MANAGER_URL</c>).
 /// </summary>
-[LuteComponent("workflow.manager", Description = "reports status and log lines to the workflow manager (LUTE_MANAGER_URL) and answers RUNNING_TASKS")]
+[LuteComponent("workflow.manager", Description = "reports status and log lines to the workflow manager (LUTE_MANAGER_URL) and answers RUNNING_TASKS", Settings = typeof(WorkflowManagerOptions))]
 internal sealed partial class WorkflowManagerHook : IHook, IRequestHandler, IDisposable
 {
     private const string RunningTasks = "RUNNING_TASKS";

@@ -23,4 +23,8 @@ internal static class SettingValues
 
         return values.Count > 0 ? values : fallback;
     }
+
+    /// <summary>True when the setting is given at all (as one line, even empty, or as a list).</summary>
+    public static bool Given(PluginSettings settings, string key) =>
+        settings.Get(key) is not null || settings.Get($"{key}:0") is not null;
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
@@ -10,18 +11,22 @@ namespace Lute.Hooks.Support;
 public sealed class HttpDeliveryOptions : IValidatableObject
 {
     /// <summary>The time limit of one attempt.</summary>
+    [Description("The time limit of one attempt.")]
     [ConfigurationKeyName("attempt_timeout")]
     public Duration AttemptTimeout { get; set; } = Duration.FromSeconds(3);
 
     /// <summary>How many times a transient failure (no connection, a timeout, 408, 429 or 5xx) is retried.</summary>
+    [Description("How many times a transient failure (no connection, a timeout, 408, 429 or 5xx) is retried.")]
     [Range(0, 10)]
     public int Retries { get; set; } = 2;
 
     /// <summary>The wait before the first retry; it doubles for each next one (with jitter), or follows Retry-After.</summary>
+    [Description("The wait before the first retry; it doubles for each next one (with jitter), or follows Retry-After.")]
     [ConfigurationKeyName("retry_delay")]
     public Duration RetryDelay { get; set; } = Duration.FromMilliseconds(500);
 
     /// <summary>The bound on one request with all its retries.</summary>
+    [Description("The bound on one request with all its retries.")]
     [ConfigurationKeyName("total_timeout")]
     public Duration TotalTimeout { get; set; } = Duration.FromSeconds(8);
 
@@ -29,11 +34,13 @@ public sealed class HttpDeliveryOptions : IValidatableObject
     /// After this many failed attempts in a row (within 30 s) the service is taken as down: requests fail at once,
     /// without waiting, until <see cref="BreakDuration"/> has passed. Each is recorded as undelivered.
     /// </summary>
+    [Description("After this many failed attempts in a row (within 30 s) requests fail at once, without waiting, until break_duration has passed.")]
     [ConfigurationKeyName("break_after")]
     [Range(2, 1000)]
     public int BreakAfter { get; set; } = 6;
 
     /// <summary>How long requests fail at once once the service is taken as down.</summary>
+    [Description("How long requests fail at once once the service is taken as down.")]
     [ConfigurationKeyName("break_duration")]
     public Duration BreakDuration { get; set; } = Duration.FromSeconds(30);
 

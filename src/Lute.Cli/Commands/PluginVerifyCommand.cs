@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lute.Contracts;
+using Lute.Host.Logging;
 using Lute.Host.Plugins;
 using Lute.Host.Running;
 
@@ -29,6 +30,29 @@ internal static class PluginVerifyCommand
         return command;
     }
 
+    /// <summary>Each component's settings schema: key, type, default or required, description.</summary>
+    private static void WriteSchemas(TextWriter output, PluginVerification result)
+    {
+        output.WriteLine("Settings schema:");
+        foreach (var (component, fields) in result.Schemas.OrderBy(s => s.Key.Kind).ThenBy(s => s.Key.Name, StringComparer.Ordinal))
+        {
+            var what = $"  {component.Kind.ToString().ToLowerInvariant()} {component.Name}";
+            if (fields is null)
+            {
+                output.WriteLine($"{what}: declares none (LuteComponent(Settings = typeof(...)), contracts 1.3)");
+                continue;
+            }
+
+            output.WriteLine(fields.Count == 0 ? $"{what}: takes no settings" : $"{what}:");
+            foreach (var field in fields)
+            {
+                var given = field.Required ? "required" : field.Default is null ? "optional" : "default " + field.Default;
+                // A plugin's text: escaped, so that it cannot forge lines of this report.
+                output.WriteLine(ControlCharacters.Escape($"    {field.Key,-22} {field.Type,-28} {given,-22} {field.Description}".TrimEnd()));
+            }
+        }
+    }
+
     private static void Write(TextWriter output, PluginVerification result)
     {
         var plugin = result.Plugin;
@@ -43,6 +67,7 @@ internal static class PluginVerifyCommand
             output.WriteLine($"  {component.Kind.ToString().ToLowerInvariant(),-12} {component.Name,-24} {component.Description}");
         }
 
+        WriteSchemas(output, result);
         output.WriteLine(result.Settings.Count == 0 ? "Settings: none (plugin.yaml and plugins.yaml set none)" : "Settings (plugin.yaml, then plugins.yaml):");
         foreach (var (key, value) in result.Settings.OrderBy(s => s.Key, StringComparer.Ordinal))
         {

@@ -55,7 +55,11 @@ internal static class PluginVerifier
 
             // The settings a run starts from: the plugin's plugin.yaml under its plugins.yaml entry's.
             var settings = PluginDefaults.Merge(full, own.FirstOrDefault()?.Settings ?? Lute.Contracts.PluginSettings.Empty);
-            return new PluginVerification(plugin, PluginInspector.Sha256(main), missing, overlaps, problems, depsProblem) { Settings = settings.Values };
+            return new PluginVerification(plugin, PluginInspector.Sha256(main), missing, overlaps, problems, depsProblem)
+            {
+                Settings = settings.Values,
+                Schemas = plugin.Components.ToDictionary(c => c, c => c.Type.GetCustomAttribute<Lute.Contracts.LuteComponentAttribute>()?.Settings is { } type ? SettingsSchema.Describe(type) : null),
+            };
         }
         finally
         {
@@ -151,6 +155,9 @@ internal sealed record PluginVerification(
 
     /// <summary>The plugin's settings as a run starts from them: its plugin.yaml defaults, under plugins.yaml's.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Each component's declared settings (contracts 1.3), or null when it declares none.</summary>
+    public IReadOnlyDictionary<ComponentInfo, IReadOnlyList<SettingField>?> Schemas { get; init; } = new Dictionary<ComponentInfo, IReadOnlyList<SettingField>?>();
 }
 
 /// <summary>An assembly both the plugin and lute have.</summary>

@@ -30,6 +30,7 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
         var baseEnvironment = TaskEnvironment.Current();
         var renderer = Renderer(file, task, chosen.Name, baseEnvironment);
         var rendered = Render(file, task, renderer);
+        CheckResources(task, chosen, rendered.Resources);
         var environment = await TaskEnvironment.BuildAsync(baseEnvironment, task.Environment, renderer, rendered.Folder, cancellationToken).ConfigureAwait(false);
         StartupTrace.Mark("run prepared (components created, templates rendered, environment built)");
 
@@ -164,6 +165,36 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
             throw new ConfigurationException(
                 binding.Location, e.Message, "correct the value under this hook's 'settings:' (or its plugin's), as the message says", e);
         }
+    }
+
+    /// <summary>
+    /// The task's resources against what its executor takes (contracts 1.3, <see cref="IResourceCheck"/>): the first
+    /// problem is bad input at the resource's place in the task file. An executor without the check gets them at launch.
+    /// </summary>
+    internal static void CheckResources(TaskDefinition task, ExecutorChoice chosen, IReadOnlyDictionary<string, string> resources)
+    {
+        if (chosen.Executor is not IResourceCheck check)
+        {
+            return;
+        }
+
+        IReadOnlyList<ResourceProblem> problems;
+        try
+        {
+            problems = check.CheckResources(resources, chosen.Settings);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new PluginException($"executor '{chosen.Name}' failed while checking the task's resources: {e.GetType().Name}: {e.Message}", e);
+        }
+
+        if (problems is not [var first, ..])
+        {
+            return;
+        }
+
+        var place = task.Resources.FirstOrDefault(r => r.Key == first.Resource).Value?.Location ?? task.ExecutorLocation ?? task.Location;
+        throw new ConfigurationException(place, $"resource '{first.Resource}' for executor '{chosen.Name}': {first.Problem}", first.Fix);
     }
 
     /// <summary>A resource's value with its references rendered, checked again when it held references.</summary>

@@ -176,7 +176,7 @@ public sealed class MpiExecutorSpecs
     }
 
     [Fact]
-    public async Task An_unknown_resource_is_a_launch_error_that_lists_the_valid_ones()
+    public async Task An_unknown_resource_is_bad_input_at_its_place_that_lists_the_valid_ones()
     {
         var program = await Engines.MpiProgramAsync();
         using var workspace = Engines.Workspace();
@@ -188,10 +188,9 @@ public sealed class MpiExecutorSpecs
                 command: ["{{program}}"]
             """);
 
-        Assert.True(code == ExitCodes.LaunchFailed, lute.Output);
-        var run = await workspace.LatestRunAsync();
-        Assert.Contains("partition", run.Reason, StringComparison.Ordinal);
-        Assert.Contains("ntasks, ntasks-per-node", run.Reason, StringComparison.Ordinal);
+        Assert.True(code == ExitCodes.BadInput, lute.Output);
+        Assert.Contains(lute.Stderr, l => l.Contains(":4:29: resource 'partition' for executor 'mpi'", StringComparison.Ordinal) && l.Contains("takes ntasks and ntasks-per-node", StringComparison.Ordinal));
+        Assert.False(File.Exists(workspace.StorePath), "nothing was launched, nothing is recorded");
     }
 
     [Fact]

@@ -140,10 +140,10 @@ public sealed class SlurmExecutorSpecs
                 command: [true]
             """);
 
-        Assert.True(code == ExitCodes.LaunchFailed, lute.Output);
-        var reason = (await workspace.LatestRunAsync()).Reason;
-        Assert.Contains("ntask;", reason, StringComparison.Ordinal);
-        Assert.Contains("ntasks, nodes, ntasks-per-node, cpus-per-task, gpus, mem, time, partition, account, qos, constraint, job-name, args", reason, StringComparison.Ordinal);
+        Assert.True(code == ExitCodes.BadInput, lute.Output);
+        Assert.Contains(lute.Stderr, l => l.Contains(":4:25: resource 'ntask' for executor 'slurm-srun'", StringComparison.Ordinal)
+            && l.Contains("takes ntasks, nodes, ntasks-per-node, cpus-per-task, gpus, mem, time, partition, account, qos, constraint, job-name, args", StringComparison.Ordinal));
+        Assert.False(File.Exists(workspace.StorePath), "nothing was launched, nothing is recorded");
     }
 
     [Fact]

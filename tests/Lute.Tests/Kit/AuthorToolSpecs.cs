@@ -94,7 +94,7 @@ public sealed class AuthorToolSpecs
         Assert.True(code == ExitCodes.Completed, process.Output);
         Assert.Contains(process.Stdout, l => l.StartsWith("One: ok (executor local", StringComparison.Ordinal));
         Assert.Contains(process.Stdout, l => l.StartsWith("Two: ok (executor local", StringComparison.Ordinal));
-        Assert.Contains(process.Stdout, l => l.EndsWith("2 task(s) valid (contracts 1.2)", StringComparison.Ordinal));
+        Assert.Contains(process.Stdout, l => l.EndsWith($"2 task(s) valid (contracts {Lute.Contracts.ContractVersion.Text})", StringComparison.Ordinal));
         Assert.False(File.Exists(workspace.PathOf("ran-one")) || File.Exists(workspace.PathOf("ran-two")));
         Assert.False(File.Exists(workspace.StorePath), "validate records nothing");
     }
