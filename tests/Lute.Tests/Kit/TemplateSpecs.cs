@@ -68,7 +68,11 @@ public sealed partial class TemplateSpecs(KitFeed kit, ITestOutputHelper output)
         var run = await workspace.LatestRunAsync();
         Assert.Equal("acme.executor", run.Executor);
         Assert.Equal("acme.executor", run.DetailValues()["launched_by"]);
-        await AssertGeneratedTestsPassAsync(folder, 3);
+        var unfit = workspace.Write("unfit.yaml", "tasks:\n  Scan:\n    executor: acme.executor\n    resources: { gpus: \"2\" }\n    command: [\"true\"]\n");
+        var (checkedCode, validate) = await workspace.LuteAsync("validate", unfit);
+        Assert.True(checkedCode == ExitCodes.BadInput, validate.Output);
+        Assert.Contains(validate.Stderr, l => l.Contains("unfit.yaml:4:24: resource 'gpus' for executor 'acme.executor': is not a resource acme.executor takes", StringComparison.Ordinal));
+        await AssertGeneratedTestsPassAsync(folder, 4);
     }
 
     [Fact]

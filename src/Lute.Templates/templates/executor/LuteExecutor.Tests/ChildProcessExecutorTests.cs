@@ -42,6 +42,18 @@ public sealed class ChildProcessExecutorTests
         await Assert.ThrowsAsync<LaunchException>(() => executor.LaunchAsync(Request(["/no/such/program"])));
     }
 
+    [Fact]
+    public void A_resource_the_executor_does_not_take_is_named_before_anything_is_launched()
+    {
+        var executor = new ChildProcessExecutor(NullLogger<ChildProcessExecutor>.Instance);
+
+        var problems = executor.CheckResources(new Dictionary<string, string> { ["ntasks"] = "4" }, PluginSettings.Empty);
+
+        var problem = Assert.Single(problems);
+        Assert.Equal("ntasks", problem.Resource);
+        Assert.Empty(executor.CheckResources(new Dictionary<string, string>(), PluginSettings.Empty));
+    }
+
     private static LaunchRequest Request(IReadOnlyList<string> command) => new()
     {
         Command = command,

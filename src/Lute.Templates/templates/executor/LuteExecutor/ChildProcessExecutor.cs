@@ -11,8 +11,19 @@ namespace LuteExecutor;
 /// cancel, stop and time limits, and records the exit.
 /// </summary>
 [LuteComponent("lute-component-name", Description = "runs the task as a child process")]
-internal sealed partial class ChildProcessExecutor(ILogger<ChildProcessExecutor> logger) : IExecutor
+internal sealed partial class ChildProcessExecutor(ILogger<ChildProcessExecutor> logger) : IExecutor, IResourceCheck
 {
+    /// <summary>
+    /// lute asks before it launches (and <c>lute validate</c> asks without launching): a problem stops the run as bad
+    /// input at the resource's line in the task file. Name the resources your engine takes and check their values.
+    /// </summary>
+    public IReadOnlyList<ResourceProblem> CheckResources(IReadOnlyDictionary<string, string> resources, PluginSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        return [.. resources.Keys.Order(StringComparer.Ordinal)
+            .Select(key => new ResourceProblem(key, "is not a resource lute-component-name takes", "remove it from 'resources'"))];
+    }
+
     /// <inheritdoc />
     public Task<IExecution> LaunchAsync(LaunchRequest request, CancellationToken cancellationToken = default)
     {
@@ -23,11 +34,9 @@ internal sealed partial class ChildProcessExecutor(ILogger<ChildProcessExecutor>
             throw new LaunchException(string.Empty, "the task has no command");
         }
 
-        if (request.Resources.Count > 0)
+        if (CheckResources(request.Resources, request.Settings) is [var problem, ..])
         {
-            throw new LaunchException(
-                request.Command[0],
-                $"lute-component-name takes no resources, but the task asks for {string.Join(", ", request.Resources.Keys)}");
+            throw new LaunchException(request.Command[0], $"resource '{problem.Resource}' {problem.Problem}");
         }
 
         var process = Start(request);
