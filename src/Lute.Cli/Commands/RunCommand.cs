@@ -1,3 +1,4 @@
+using Lute.Cli.Completion;
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -19,6 +20,7 @@ internal static class RunCommand
     {
         var file = new Argument<string>("task-file") { Description = "the task file (YAML)" };
         var task = new Argument<string?>("task") { Description = "the task to run (may be left out when the file has one task)", Arity = ArgumentArity.ZeroOrOne };
+        CompletionSources.TaskNames(task, file);
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log the runner's details too" };
         var json = CliJson.Option();
         var command = new Command("run", "Runs a task: prepares its environment, launches it with its executor, calls hooks, enforces its time limit and records the result")

@@ -1,3 +1,4 @@
+using Lute.Cli.Completion;
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Lute.Contracts;
@@ -18,6 +19,7 @@ internal static partial class SignalCommand
     public static Command Create(string name, TaskSignal signal, string description)
     {
         var id = new Argument<long>("run") { Description = "the run's id (see lute history)" };
+        CompletionSources.RunIds(id);
         var command = new Command(name, description) { id };
         command.SetAction(async (parsed, cancellationToken) =>
         {
