@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Lute.Cli.Json;
+using Lute.Cli.Live;
 using Lute.Host.Configuration;
 using Lute.Host.Diagnostics;
 using Lute.Host.Logging;
@@ -23,15 +24,16 @@ internal static class RunCommand
         CompletionSources.TaskNames(task, file);
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log the runner's details too" };
         var json = CliJson.Option();
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "no live status line (it is shown only when standard output and error are a terminal)" };
         var command = new Command("run", "Runs a task: prepares its environment, launches it with its executor, calls hooks, enforces its time limit and records the result")
         {
-            file, task, verbose, json,
+            file, task, verbose, json, quiet,
         };
-        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(file)!, parsed.GetValue(task), parsed.GetValue(verbose), parsed.GetValue(json), parsed, cancellationToken));
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(file)!, parsed.GetValue(task), parsed.GetValue(verbose), parsed.GetValue(json), parsed.GetValue(quiet), parsed, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, string? taskName, bool verbose, bool json, ParseResult parsed, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string path, string? taskName, bool verbose, bool json, bool quiet, ParseResult parsed, CancellationToken cancellationToken)
     {
         var relay = new RunControlRelay();
         using var signals = new SignalHandlers(relay);
@@ -51,18 +53,25 @@ internal static class RunCommand
 
         // SQLite's start-up cost overlaps plugin loading on another core.
         var warming = Task.Run(SqliteRunRecorder.WarmUp, cancellationToken);
-        await using var logging = new ConsoleLogging(verbose);
+        await using var live = LiveStatus.StartIfWanted(quiet || json, ConsoleLogging.OutputTemplate);
+        await using var logging = new ConsoleLogging(verbose, live);
         StartupTrace.Mark("console logging set up");
         using var plugins = PluginHost.Load(config, logging.Factory, TaskRunner.ComponentsUsed(config, taskFile, taskName));
         StartupTrace.Mark("plugins loaded");
         await warming.ConfigureAwait(false);
         await using var recorders = new RunRecorderSource(async ct => await SqliteRunRecorder.OpenAsync(config.StorePath, config.StoreMode, ct).ConfigureAwait(false));
         var runner = new TaskRunner(config, plugins, logging.Logger, recorders);
-        var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay }, cancellationToken).ConfigureAwait(false);
+        var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay, Observer = live }, cancellationToken).ConfigureAwait(false);
         if (recorders.Opened is { } recorder)
         {
             // The store is open: other runs of this host whose runner died are marked ABANDONED.
             await AbandonedRuns.RepairAsync(recorder, logging.Factory.CreateLogger("Lute.Runner"), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (live is not null)
+        {
+            // The status line is cleared before the last lines, so they are never drawn over.
+            await live.DisposeAsync().ConfigureAwait(false);
         }
 
         await logging.DisposeAsync().ConfigureAwait(false);

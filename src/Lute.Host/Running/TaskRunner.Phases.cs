@@ -52,7 +52,7 @@ public sealed partial class TaskRunner
 
     /// <summary>Opens the run: its log, its event channel and consumer, its control and its hooks; says it started.</summary>
     private async Task<LiveRun> OpenRunAsync(
-        PreparedRun prepared, RecordedStart recorded, TcpCommunicator? listener, RunControlRelay? relay, RunScope scope, CancellationToken cancellationToken)
+        PreparedRun prepared, RecordedStart recorded, TcpCommunicator? listener, RunRequest request, RunScope scope, CancellationToken cancellationToken)
     {
         var run = RunInfoOf(prepared, recorded.RunId);
         var log = scope.Own(new RunLog(Path.Combine(_config.LogDirectory, LogFileName(prepared, recorded)), run.TaskName, _console, _config.ConsoleTaskOutput, _config.StoreMode)).Value;
@@ -65,9 +65,9 @@ public sealed partial class TaskRunner
             h.Binding, h.Component, new HookContext(run, h.Settings, control) { Undelivered = new HookUndeliveredLog(h.Binding.Use, state, log.Runner) })).ToList();
         scope.Own(prepared, p => DisposeHooksAsync(p, log.Runner));
         var dispatcher = new HookDispatcher(hooks, log.Runner, reason => { critical.Set(reason); control.Cancel(reason); }, state.AddHookError);
-        relay?.Attach(control);
+        request.Controls?.Attach(control);
         scope.Own(cancellationToken.Register(() => control.Cancel("cancelled by the caller")));
-        var events = new RunEvents(state, recorded.Recorder, run.RunId, log, dispatcher, listener?.Hosts, run.TaskName);
+        var events = new RunEvents(state, recorded.Recorder, run.RunId, log, dispatcher, listener?.Hosts, run.TaskName, request.Observer);
         var live = new LiveRun
         {
             Prepared = prepared, Run = run, StartedAt = recorded.StartedAt, Recorder = recorded.Recorder, Log = log, State = state,

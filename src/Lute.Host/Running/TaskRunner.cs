@@ -53,7 +53,7 @@ public sealed partial class TaskRunner
         await using var scope = new RunScope();
         var listener = await BindListenerAsync(prepared, scope, cancellationToken).ConfigureAwait(false);
         var recorded = await RecordStartAsync(prepared, scope, cancellationToken).ConfigureAwait(false);
-        var live = await OpenRunAsync(prepared, recorded, listener, request.Controls, scope, cancellationToken).ConfigureAwait(false);
+        var live = await OpenRunAsync(prepared, recorded, listener, request, scope, cancellationToken).ConfigureAwait(false);
         var facts = await RunTaskAsync(live, listener, scope).ConfigureAwait(false);
         var result = await DecideAsync(live, facts).ConfigureAwait(false);
         return await RecordOutcomeAsync(live, recorded, result).ConfigureAwait(false);
