@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Lute.Cli.Json;
 using Lute.Cli.Live;
+using Lute.Cli.Tracing;
 using Lute.Host.Configuration;
 using Lute.Host.Diagnostics;
 using Lute.Host.Logging;
@@ -35,6 +36,7 @@ internal static class RunCommand
 
     private static async Task<int> RunAsync(string path, string? taskName, bool verbose, bool json, bool quiet, ParseResult parsed, CancellationToken cancellationToken)
     {
+        using var tracing = TraceExport.StartIfWanted();
         var relay = new RunControlRelay();
         using var signals = new SignalHandlers(relay);
         StartupTrace.Mark("command line parsed");
@@ -68,6 +70,8 @@ internal static class RunCommand
             await AbandonedRuns.RepairAsync(recorder, logging.Factory.CreateLogger("Lute.Runner"), CancellationToken.None).ConfigureAwait(false);
         }
 
+        // Spans are flushed (bounded) before the last lines and the exit.
+        tracing?.Dispose();
         if (live is not null)
         {
             // The status line is cleared before the last lines, so they are never drawn over.

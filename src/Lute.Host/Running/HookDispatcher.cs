@@ -54,6 +54,18 @@ internal sealed partial class HookDispatcher(
     /// <summary>Calls a hook, isolated; returns why it failed, or null when it did not.</summary>
     private async Task<string?> InvokeAsync(HookInstance hook, string eventName, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
     {
+        using var span = RunTraces.StartHook(hook.Name, eventName);
+        var failure = await CallAsync(hook, eventName, call, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            RunTraces.Failed(span, failure);
+        }
+
+        return failure;
+    }
+
+    private async Task<string?> CallAsync(HookInstance hook, string eventName, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(hook.Binding.Timeout);
         try

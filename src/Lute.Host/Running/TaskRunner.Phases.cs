@@ -91,15 +91,18 @@ public sealed partial class TaskRunner
         try
         {
             var sessions = await OpenCommunicatorsAsync(live, listener, scope).ConfigureAwait(false);
-            var environment = LaunchEnvironment.Compose(live.Prepared, sessions, live.Run);
+            using var span = RunTraces.StartTask(live.Run);
+            var environment = LaunchEnvironment.Compose(live.Prepared, sessions, live.Run, span?.Id);
             var tasklets = new TaskletRunner(live.Run, environment.Variables, live.Prepared.WorkingDirectory, _config.DrainTimeout, live.State, live.Logger);
             facts = facts with { TaskletFailure = await tasklets.RunAsync("before", live.Prepared.Before, live.Control.Cancelled).ConfigureAwait(false) };
+            span?.SetStartTime(DateTime.UtcNow);
             var launch = facts.TaskletFailure is null && !live.Control.Cancelled.IsCancellationRequested
                 ? await LaunchAsync(live, environment, sessions, facts.Details, task).ConfigureAwait(false)
                 : null;
             facts = facts with { LaunchError = launch?.Error, Details = Merge(facts.Details, launch?.Execution), Cause = launch is null && facts.TaskletFailure is null ? EndCause.Cancelled : EndCause.Exited };
             var (exit, cause) = launch?.Execution is { } execution ? await SuperviseAsync(live, execution).ConfigureAwait(false) : (null, facts.Cause);
             facts = facts with { Exit = exit, Cause = cause };
+            span?.Stop();
             await DrainAsync(live, sessions, exit).ConfigureAwait(false);
             facts = facts with { Details = Merge(facts.Details, launch?.Execution) };
             return facts is { Exit.Succeeded: true, Cause: EndCause.Exited } && live.State.TaskFailure is null
