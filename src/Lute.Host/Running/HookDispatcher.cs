@@ -11,7 +11,7 @@ namespace Lute.Host.Running;
 /// <paramref name="failed"/>, which records it with the run.
 /// </summary>
 internal sealed partial class HookDispatcher(
-    IReadOnlyList<HookInstance> hooks, ILogger logger, Action<string> criticalFailure, Action<HookErrorEntry>? failed = null)
+    IReadOnlyList<HookInstance> hooks, ILogger logger, Action<string> criticalFailure, Action<HookErrorEntry>? failed = null, IRunObserver? observer = null)
 {
     public async ValueTask DispatchAsync(TaskEvent taskEvent, string taskName, CancellationToken cancellationToken)
     {
@@ -55,12 +55,14 @@ internal sealed partial class HookDispatcher(
     private async Task<string?> InvokeAsync(HookInstance hook, string eventName, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
     {
         using var span = RunTraces.StartHook(hook.Name, eventName);
+        var started = observer is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         var failure = await CallAsync(hook, eventName, call, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
             RunTraces.Failed(span, failure);
         }
 
+        observer?.HookCalled(hook.Name, eventName, System.Diagnostics.Stopwatch.GetElapsedTime(started), failure is not null);
         return failure;
     }
 

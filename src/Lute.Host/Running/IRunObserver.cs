@@ -10,4 +10,14 @@ internal interface IRunObserver
 {
     /// <summary>Sees one event of the run.</summary>
     void Observe(TaskEvent taskEvent);
+
+    /// <summary>A hook call ended (<paramref name="failed"/>: it threw or ran out of time).</summary>
+    void HookCalled(string hook, string eventName, TimeSpan duration, bool failed)
+    {
+    }
+
+    /// <summary>A hook could not deliver a post; it is recorded with the run.</summary>
+    void Undelivered(string hook)
+    {
+    }
 }

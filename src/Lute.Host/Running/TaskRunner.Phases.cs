@@ -62,9 +62,9 @@ public sealed partial class TaskRunner
         var control = new RunControl(state, bus, log.Runner);
         var critical = new CriticalFailure();
         var hooks = prepared.Hooks.Select(h => new HookInstance(
-            h.Binding, h.Component, new HookContext(run, h.Settings, control) { Undelivered = new HookUndeliveredLog(h.Binding.Use, state, log.Runner) })).ToList();
+            h.Binding, h.Component, new HookContext(run, h.Settings, control) { Undelivered = new HookUndeliveredLog(h.Binding.Use, state, log.Runner, request.Observer) })).ToList();
         scope.Own(prepared, p => DisposeHooksAsync(p, log.Runner));
-        var dispatcher = new HookDispatcher(hooks, log.Runner, reason => { critical.Set(reason); control.Cancel(reason); }, state.AddHookError);
+        var dispatcher = new HookDispatcher(hooks, log.Runner, reason => { critical.Set(reason); control.Cancel(reason); }, state.AddHookError, request.Observer);
         request.Controls?.Attach(control);
         scope.Own(cancellationToken.Register(() => control.Cancel("cancelled by the caller")));
         var events = new RunEvents(state, recorded.Recorder, run.RunId, log, dispatcher, listener?.Hosts, run.TaskName, request.Observer);
