@@ -1,8 +1,8 @@
-using Lute.Cli.Completion;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Lute.Cli.Completion;
 using Lute.Cli.Json;
 using Lute.Host.Configuration;
 using Lute.Host.Logging;

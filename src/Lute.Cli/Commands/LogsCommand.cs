@@ -1,6 +1,6 @@
-using Lute.Cli.Completion;
 using System.CommandLine;
 using System.Threading.Channels;
+using Lute.Cli.Completion;
 using Lute.Cli.Logs;
 using Lute.Host.Configuration;
 using Lute.Host.Logging;

@@ -1,7 +1,7 @@
-using Lute.Cli.Completion;
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Lute.Cli.Completion;
 using Lute.Cli.Json;
 using Lute.Cli.Live;
 using Lute.Cli.Monitoring;

@@ -1,6 +1,6 @@
-using Lute.Cli.Completion;
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Lute.Cli.Completion;
 using Lute.Contracts;
 using Lute.Host.Configuration;
 using Lute.Host.Running;

@@ -1,6 +1,6 @@
-using Lute.Cli.Completion;
 using System.CommandLine;
 using System.Globalization;
+using Lute.Cli.Completion;
 using Lute.Cli.Json;
 using Lute.Host.Configuration;
 using Lute.Host.Running;

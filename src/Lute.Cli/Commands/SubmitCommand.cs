@@ -1,5 +1,5 @@
-using Lute.Cli.Completion;
 using System.CommandLine;
+using Lute.Cli.Completion;
 using Lute.Cli.Json;
 using Lute.Host.Configuration;
 using Lute.Host.Running;
