@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
 
@@ -9,15 +10,27 @@ internal sealed class ConsoleLogging : IAsyncDisposable
 {
     private readonly Serilog.Core.Logger _logger;
 
-    public ConsoleLogging(bool verbose)
+    /// <summary>The form of every console line.</summary>
+    public const string OutputTemplate = "{Timestamp:HH:mm:ss} {Origin} {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Lines to standard error; through <paramref name="console"/> instead when given (the live status line).</summary>
+    public ConsoleLogging(bool verbose, ILogEventSink? console = null)
     {
         _logger = new LoggerConfiguration()
             .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information)
             .Enrich.WithProperty("Origin", "[lute]")
             .WriteTo.Async(
-                sink => sink.Console(
-                    outputTemplate: "{Timestamp:HH:mm:ss} {Origin} {Message:lj}{NewLine}{Exception}",
-                    standardErrorFromLevel: LogEventLevel.Verbose),
+                sink =>
+                {
+                    if (console is null)
+                    {
+                        sink.Console(outputTemplate: OutputTemplate, standardErrorFromLevel: LogEventLevel.Verbose);
+                    }
+                    else
+                    {
+                        sink.Sink(console);
+                    }
+                },
                 bufferSize: 65536,
                 blockWhenFull: true)
             .CreateLogger();

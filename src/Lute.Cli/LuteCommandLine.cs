@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Lute.Cli.Commands;
+using Lute.Cli.Completion;
 using Lute.Contracts;
 using Lute.Host.Configuration;
 using Lute.Host.Plugins;
@@ -35,6 +36,7 @@ internal static class LuteCommandLine
             SignalCommand.Create("stop", TaskSignal.Stop, "Stops a running task until it is continued (SIGSTOP to all its processes, through its runner)"),
             SignalCommand.Create("continue", TaskSignal.Continue, "Continues a stopped task (SIGCONT, through its runner)"),
             SignalCommand.Create("cancel", TaskSignal.Terminate, "Cancels a run: its runner sends the task's cancel signal, then SIGKILL after the grace period, and records it CANCELLED"),
+            CompletionCommand.Create(),
         };
         root.Options.Add(Config);
         var parsed = root.Parse(args);

@@ -25,6 +25,9 @@ public sealed class LuteClient : IAsyncDisposable
     /// <summary>The environment variable that holds the token a TCP connection presents first.</summary>
     public const string TokenVariable = "LUTE_TOKEN";
 
+    /// <summary>The environment variable that holds the task's W3C trace context when the run is traced.</summary>
+    public const string TraceParentVariable = "TRACEPARENT";
+
     private static readonly TimeSpan ConnectLimit = TimeSpan.FromSeconds(10);
 
     private static readonly string[] RankVariables = ["OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"];
@@ -53,6 +56,13 @@ public sealed class LuteClient : IAsyncDisposable
 
     /// <summary>This process's rank, read from the MPI or SLURM environment, if any.</summary>
     public int? Rank => _rank;
+
+    /// <summary>
+    /// The task's span as a W3C <c>traceparent</c> (<c>00-TRACEID-SPANID-FLAGS</c>) when the runner traces the run, else
+    /// null: pass it to your tracer as the parent (<c>ActivityContext.TryParse(LuteClient.TraceParent, null, out var parent)</c>)
+    /// and the task's own spans join the run's trace.
+    /// </summary>
+    public static string? TraceParent => Environment.GetEnvironmentVariable(TraceParentVariable) is { Length: > 0 } value ? value : null;
 
     /// <summary>True when the environment names a runner (<c>LUTE_ADDRESS</c> or <c>LUTE_SOCKET</c> is set).</summary>
     public static bool RunnerInEnvironment =>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Lute.Cli.Completion;
 using Lute.Cli.Json;
 using Lute.Host.Configuration;
 using Lute.Host.Logging;
@@ -86,6 +87,7 @@ internal static class HistoryCommand
     public static Command CreateShow()
     {
         var id = new Argument<long>("run") { Description = "the run's id (see lute history)" };
+        CompletionSources.RunIds(id);
         var json = CliJson.Option();
         var command = new Command("show", "Shows everything recorded about one run") { id, json };
         command.SetAction(async (parsed, cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Threading.Channels;
+using Lute.Cli.Completion;
 using Lute.Cli.Logs;
 using Lute.Host.Configuration;
 using Lute.Host.Logging;
@@ -17,6 +18,7 @@ internal static class LogsCommand
     public static Command Create()
     {
         var id = new Argument<long>("run") { Description = "the run's id (see lute history)" };
+        CompletionSources.RunIds(id);
         var follow = new Option<bool>("--follow", "-f") { Description = "keep printing what the run writes until it ends" };
         var taskOnly = new Option<bool>("--task-only") { Description = "only the task's lines (its output and messages), not the runner's" };
         var command = new Command("logs", "Prints a run's log; with -f, follows a running one until it ends") { id, follow, taskOnly };

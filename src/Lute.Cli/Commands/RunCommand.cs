@@ -1,7 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Lute.Cli.Completion;
 using Lute.Cli.Json;
+using Lute.Cli.Live;
+using Lute.Cli.Monitoring;
+using Lute.Cli.Tracing;
 using Lute.Host.Configuration;
 using Lute.Host.Diagnostics;
 using Lute.Host.Logging;
@@ -19,18 +23,23 @@ internal static class RunCommand
     {
         var file = new Argument<string>("task-file") { Description = "the task file (YAML)" };
         var task = new Argument<string?>("task") { Description = "the task to run (may be left out when the file has one task)", Arity = ArgumentArity.ZeroOrOne };
+        CompletionSources.TaskNames(task, file);
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log the runner's details too" };
         var json = CliJson.Option();
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "no live status line (it is shown only when standard output and error are a terminal)" };
+        var metrics = new Option<string?>("--metrics") { Description = "serve Prometheus /metrics of the live run at ADDRESS:PORT (127.0.0.1:9464) until it ends" };
         var command = new Command("run", "Runs a task: prepares its environment, launches it with its executor, calls hooks, enforces its time limit and records the result")
         {
-            file, task, verbose, json,
+            file, task, verbose, json, quiet, metrics,
         };
-        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(file)!, parsed.GetValue(task), parsed.GetValue(verbose), parsed.GetValue(json), parsed, cancellationToken));
+        command.SetAction((parsed, cancellationToken) => RunAsync(parsed.GetValue(file)!, parsed.GetValue(task), parsed.GetValue(verbose), parsed.GetValue(json), parsed.GetValue(quiet), parsed.GetValue(metrics), parsed, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, string? taskName, bool verbose, bool json, ParseResult parsed, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string path, string? taskName, bool verbose, bool json, bool quiet, string? metricsAddress, ParseResult parsed, CancellationToken cancellationToken)
     {
+        var metricsAt = metricsAddress is null ? null : LiveMetrics.Parse(metricsAddress);
+        using var tracing = TraceExport.StartIfWanted();
         var relay = new RunControlRelay();
         using var signals = new SignalHandlers(relay);
         StartupTrace.Mark("command line parsed");
@@ -49,18 +58,29 @@ internal static class RunCommand
 
         // SQLite's start-up cost overlaps plugin loading on another core.
         var warming = Task.Run(SqliteRunRecorder.WarmUp, cancellationToken);
-        await using var logging = new ConsoleLogging(verbose);
+        using var metrics = metricsAt is null ? null : LiveMetrics.Start(metricsAt);
+        await using var live = LiveStatus.StartIfWanted(quiet || json, ConsoleLogging.OutputTemplate);
+        await using var logging = new ConsoleLogging(verbose, live);
         StartupTrace.Mark("console logging set up");
         using var plugins = PluginHost.Load(config, logging.Factory, TaskRunner.ComponentsUsed(config, taskFile, taskName));
         StartupTrace.Mark("plugins loaded");
         await warming.ConfigureAwait(false);
         await using var recorders = new RunRecorderSource(async ct => await SqliteRunRecorder.OpenAsync(config.StorePath, config.StoreMode, ct).ConfigureAwait(false));
         var runner = new TaskRunner(config, plugins, logging.Logger, recorders);
-        var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay }, cancellationToken).ConfigureAwait(false);
+        var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay, Observer = RunObservers.Of(live, metrics) }, cancellationToken).ConfigureAwait(false);
         if (recorders.Opened is { } recorder)
         {
             // The store is open: other runs of this host whose runner died are marked ABANDONED.
             await AbandonedRuns.RepairAsync(recorder, logging.Factory.CreateLogger("Lute.Runner"), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        // Spans are flushed (bounded) before the last lines and the exit; the run's metrics are served no longer.
+        tracing?.Dispose();
+        metrics?.Dispose();
+        if (live is not null)
+        {
+            // The status line is cleared before the last lines, so they are never drawn over.
+            await live.DisposeAsync().ConfigureAwait(false);
         }
 
         await logging.DisposeAsync().ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Lute.Cli.Completion;
 using Lute.Contracts;
 using Lute.Host.Configuration;
 using Lute.Host.Running;
@@ -18,6 +19,7 @@ internal static partial class SignalCommand
     public static Command Create(string name, TaskSignal signal, string description)
     {
         var id = new Argument<long>("run") { Description = "the run's id (see lute history)" };
+        CompletionSources.RunIds(id);
         var command = new Command(name, description) { id };
         command.SetAction(async (parsed, cancellationToken) =>
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lute.Cli.Completion;
 using Lute.Cli.Json;
 using Lute.Host.Configuration;
 using Lute.Host.Running;
@@ -18,6 +19,7 @@ internal static class StatusCommand
     public static Command Create()
     {
         var job = new Argument<string>("job") { Description = "the SLURM job id (lute submit prints it)" };
+        CompletionSources.SlurmJobs(job);
         var json = CliJson.Option();
         var command = new Command("status", "Shows a SLURM job's state (squeue, then sacct) and the runs recorded for it") { job, json };
         command.SetAction((parsed, cancellationToken) => StatusAsync(parsed.GetValue(job)!, parsed.GetValue(json), parsed, cancellationToken));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lute.Cli.Completion;
 using Lute.Cli.Json;
 using Lute.Host.Configuration;
 using Lute.Host.Running;
@@ -15,6 +16,7 @@ internal static class SubmitCommand
     {
         var file = new Argument<string>("task-file") { Description = "the task file (YAML)" };
         var task = new Argument<string?>("task") { Description = "the task (may be left out when the file has one task)", Arity = ArgumentArity.ZeroOrOne };
+        CompletionSources.TaskNames(task, file);
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "print the batch script and submit nothing" };
         var wait = new Option<bool>("--wait", "-w") { Description = "wait until the job has ended; exit with lute run's exit code" };
         var options = new Option<string[]>("--sbatch") { Description = "an extra sbatch option, e.g. --sbatch=--partition=debug (repeatable)", AllowMultipleArgumentsPerToken = false };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lute.Cli.Completion;
 using Lute.Contracts;
 using Lute.Host.Configuration;
 using Lute.Host.Plugins;
@@ -17,6 +18,7 @@ internal static class ValidateCommand
     {
         var file = new Argument<string>("task-file") { Description = "the task file (YAML)" };
         var task = new Argument<string?>("task") { Description = "the task to check (default: every task of the file)", Arity = ArgumentArity.ZeroOrOne };
+        CompletionSources.TaskNames(task, file);
         var command = new Command("validate", "Checks a task file without running it: templates, executor, hooks and their settings, tasklets, environment; exit code 2 names the first problem")
         {
             file, task,

@@ -11,7 +11,7 @@ namespace Lute.Host.Running;
 /// <paramref name="failed"/>, which records it with the run.
 /// </summary>
 internal sealed partial class HookDispatcher(
-    IReadOnlyList<HookInstance> hooks, ILogger logger, Action<string> criticalFailure, Action<HookErrorEntry>? failed = null)
+    IReadOnlyList<HookInstance> hooks, ILogger logger, Action<string> criticalFailure, Action<HookErrorEntry>? failed = null, IRunObserver? observer = null)
 {
     public async ValueTask DispatchAsync(TaskEvent taskEvent, string taskName, CancellationToken cancellationToken)
     {
@@ -53,6 +53,20 @@ internal sealed partial class HookDispatcher(
 
     /// <summary>Calls a hook, isolated; returns why it failed, or null when it did not.</summary>
     private async Task<string?> InvokeAsync(HookInstance hook, string eventName, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
+        using var span = RunTraces.StartHook(hook.Name, eventName);
+        var started = observer is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+        var failure = await CallAsync(hook, eventName, call, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            RunTraces.Failed(span, failure);
+        }
+
+        observer?.HookCalled(hook.Name, eventName, System.Diagnostics.Stopwatch.GetElapsedTime(started), failure is not null);
+        return failure;
+    }
+
+    private async Task<string?> CallAsync(HookInstance hook, string eventName, Func<CancellationToken, Task> call, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(hook.Binding.Timeout);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Lute.Host.Running;
 
 /// <summary>One hook's <see cref="IUndeliveredLog"/>: stamps the hook's name, logs one line and keeps the entry with the run.</summary>
-internal sealed partial class HookUndeliveredLog(string hook, RunState state, ILogger logger) : IUndeliveredLog
+internal sealed partial class HookUndeliveredLog(string hook, RunState state, ILogger logger, IRunObserver? observer = null) : IUndeliveredLog
 {
     public void Record(UndeliveredPost post)
     {
@@ -16,6 +16,7 @@ internal sealed partial class HookUndeliveredLog(string hook, RunState state, IL
 
         state.AddUndelivered(new UndeliveredEntry(
             hook, post.Event, post.Timestamp, post.Method, post.Destination, post.ContentType, post.Body, post.Error, post.Attempts));
+        observer?.Undelivered(hook);
         LogUndelivered(logger, hook, post.Method, post.Destination, post.Event, post.Error);
     }
 

@@ -17,7 +17,8 @@ internal sealed record LaunchEnvironment(IReadOnlyDictionary<string, string> Var
     /// <param name="prepared">The prepared run.</param>
     /// <param name="sessions">The open communicator sessions, in the order they were opened.</param>
     /// <param name="run">The run.</param>
-    public static LaunchEnvironment Compose(PreparedRun prepared, IReadOnlyList<ICommunicatorSession> sessions, RunInfo run)
+    /// <param name="traceParent">The task's span as a W3C <c>traceparent</c> when the run is traced, else null.</param>
+    public static LaunchEnvironment Compose(PreparedRun prepared, IReadOnlyList<ICommunicatorSession> sessions, RunInfo run, string? traceParent = null)
     {
         var variables = new Dictionary<string, string>(prepared.Environment, StringComparer.Ordinal);
         foreach (var key in ProtocolConstants.Variables)
@@ -36,6 +37,11 @@ internal sealed record LaunchEnvironment(IReadOnlyDictionary<string, string> Var
         variables[ProtocolConstants.RunIdVariable] = run.RunId.ToString(CultureInfo.InvariantCulture);
         variables[ProtocolConstants.TaskVariable] = run.TaskName;
         variables[ShippedPythonClient.Variable] = ShippedPythonClient.Directory;
+        if (traceParent is not null)
+        {
+            variables[RunTraces.TraceParentVariable] = traceParent;
+        }
+
         var changes = new SortedDictionary<string, string?>(prepared.EnvironmentChanges.ToDictionary(), StringComparer.Ordinal);
         foreach (var key in ProtocolConstants.Variables)
         {
@@ -54,6 +60,11 @@ internal sealed record LaunchEnvironment(IReadOnlyDictionary<string, string> Var
         if (prepared.BaseEnvironment.GetValueOrDefault(ShippedPythonClient.Variable) != ShippedPythonClient.Directory)
         {
             changes[ShippedPythonClient.Variable] = ShippedPythonClient.Directory;
+        }
+
+        if (traceParent is not null)
+        {
+            changes[RunTraces.TraceParentVariable] = traceParent;
         }
 
         return new LaunchEnvironment(variables, changes);

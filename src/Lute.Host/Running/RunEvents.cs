@@ -10,12 +10,13 @@ namespace Lute.Host.Running;
 /// a stop or a continue, goes to the run log when it is a line, is answered when it is a request, and goes to hooks.
 /// </summary>
 internal sealed partial class RunEvents(
-    RunState state, IRunRecorder? recorder, long runId, RunLog log, HookDispatcher hooks, RankHosts? hosts, string taskName)
+    RunState state, IRunRecorder? recorder, long runId, RunLog log, HookDispatcher hooks, RankHosts? hosts, string taskName, IRunObserver? observer)
 {
     /// <summary>Handles one event (and its reply, for a request).</summary>
     public async ValueTask HandleAsync(TaskEvent taskEvent, TaskCompletionSource<TaskReply>? reply)
     {
         state.Apply(taskEvent);
+        observer?.Observe(taskEvent);
         if (taskEvent is TaskStatusEvent { Status: RunStatus.Stopped or RunStatus.Running } status && recorder is not null)
         {
             await RecordStatusAsync(recorder, status.Status).ConfigureAwait(false);

@@ -10,6 +10,9 @@ public sealed record RunRequest(TaskFile File, string TaskName)
 {
     /// <summary>Lets the caller cancel, stop and continue the run (signal handlers of <c>lute run</c>).</summary>
     public RunControlRelay? Controls { get; init; }
+
+    /// <summary>Sees each of the run's events (the live status line, the run's metrics).</summary>
+    internal IRunObserver? Observer { get; init; }
 }
 
 /// <summary>How a run ended and where it was recorded.</summary>

@@ -52,7 +52,7 @@ public sealed partial class TaskRunner
 
     /// <summary>Opens the run: its log, its event channel and consumer, its control and its hooks; says it started.</summary>
     private async Task<LiveRun> OpenRunAsync(
-        PreparedRun prepared, RecordedStart recorded, TcpCommunicator? listener, RunControlRelay? relay, RunScope scope, CancellationToken cancellationToken)
+        PreparedRun prepared, RecordedStart recorded, TcpCommunicator? listener, RunRequest request, RunScope scope, CancellationToken cancellationToken)
     {
         var run = RunInfoOf(prepared, recorded.RunId);
         var log = scope.Own(new RunLog(Path.Combine(_config.LogDirectory, LogFileName(prepared, recorded)), run.TaskName, _console, _config.ConsoleTaskOutput, _config.StoreMode)).Value;
@@ -62,12 +62,12 @@ public sealed partial class TaskRunner
         var control = new RunControl(state, bus, log.Runner);
         var critical = new CriticalFailure();
         var hooks = prepared.Hooks.Select(h => new HookInstance(
-            h.Binding, h.Component, new HookContext(run, h.Settings, control) { Undelivered = new HookUndeliveredLog(h.Binding.Use, state, log.Runner) })).ToList();
+            h.Binding, h.Component, new HookContext(run, h.Settings, control) { Undelivered = new HookUndeliveredLog(h.Binding.Use, state, log.Runner, request.Observer) })).ToList();
         scope.Own(prepared, p => DisposeHooksAsync(p, log.Runner));
-        var dispatcher = new HookDispatcher(hooks, log.Runner, reason => { critical.Set(reason); control.Cancel(reason); }, state.AddHookError);
-        relay?.Attach(control);
+        var dispatcher = new HookDispatcher(hooks, log.Runner, reason => { critical.Set(reason); control.Cancel(reason); }, state.AddHookError, request.Observer);
+        request.Controls?.Attach(control);
         scope.Own(cancellationToken.Register(() => control.Cancel("cancelled by the caller")));
-        var events = new RunEvents(state, recorded.Recorder, run.RunId, log, dispatcher, listener?.Hosts, run.TaskName);
+        var events = new RunEvents(state, recorded.Recorder, run.RunId, log, dispatcher, listener?.Hosts, run.TaskName, request.Observer);
         var live = new LiveRun
         {
             Prepared = prepared, Run = run, StartedAt = recorded.StartedAt, Recorder = recorded.Recorder, Log = log, State = state,
@@ -91,15 +91,18 @@ public sealed partial class TaskRunner
         try
         {
             var sessions = await OpenCommunicatorsAsync(live, listener, scope).ConfigureAwait(false);
-            var environment = LaunchEnvironment.Compose(live.Prepared, sessions, live.Run);
+            using var span = RunTraces.StartTask(live.Run);
+            var environment = LaunchEnvironment.Compose(live.Prepared, sessions, live.Run, span?.Id);
             var tasklets = new TaskletRunner(live.Run, environment.Variables, live.Prepared.WorkingDirectory, _config.DrainTimeout, live.State, live.Logger);
             facts = facts with { TaskletFailure = await tasklets.RunAsync("before", live.Prepared.Before, live.Control.Cancelled).ConfigureAwait(false) };
+            span?.SetStartTime(DateTime.UtcNow);
             var launch = facts.TaskletFailure is null && !live.Control.Cancelled.IsCancellationRequested
                 ? await LaunchAsync(live, environment, sessions, facts.Details, task).ConfigureAwait(false)
                 : null;
             facts = facts with { LaunchError = launch?.Error, Details = Merge(facts.Details, launch?.Execution), Cause = launch is null && facts.TaskletFailure is null ? EndCause.Cancelled : EndCause.Exited };
             var (exit, cause) = launch?.Execution is { } execution ? await SuperviseAsync(live, execution).ConfigureAwait(false) : (null, facts.Cause);
             facts = facts with { Exit = exit, Cause = cause };
+            span?.Stop();
             await DrainAsync(live, sessions, exit).ConfigureAwait(false);
             facts = facts with { Details = Merge(facts.Details, launch?.Execution) };
             return facts is { Exit.Succeeded: true, Cause: EndCause.Exited } && live.State.TaskFailure is null

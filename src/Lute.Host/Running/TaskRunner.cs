@@ -50,13 +50,16 @@ public sealed partial class TaskRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         var prepared = await new RunPreparer(_config, _components).PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+        using var span = RunTraces.StartRun(prepared, prepared.BaseEnvironment);
         await using var scope = new RunScope();
         var listener = await BindListenerAsync(prepared, scope, cancellationToken).ConfigureAwait(false);
         var recorded = await RecordStartAsync(prepared, scope, cancellationToken).ConfigureAwait(false);
-        var live = await OpenRunAsync(prepared, recorded, listener, request.Controls, scope, cancellationToken).ConfigureAwait(false);
+        var live = await OpenRunAsync(prepared, recorded, listener, request, scope, cancellationToken).ConfigureAwait(false);
         var facts = await RunTaskAsync(live, listener, scope).ConfigureAwait(false);
         var result = await DecideAsync(live, facts).ConfigureAwait(false);
-        return await RecordOutcomeAsync(live, recorded, result).ConfigureAwait(false);
+        var outcome = await RecordOutcomeAsync(live, recorded, result).ConfigureAwait(false);
+        RunTraces.Ended(span, outcome.Result);
+        return outcome;
     }
 
     /// <summary>

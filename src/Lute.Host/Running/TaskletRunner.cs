@@ -29,9 +29,11 @@ internal sealed partial class TaskletRunner(
         foreach (var tasklet in tasklets)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            using var span = RunTraces.StartTasklet(phase, tasklet.Spec.Name);
             var output = await RunOneAsync(tasklet, cancellationToken).ConfigureAwait(false);
             if (!output.Succeeded)
             {
+                RunTraces.Failed(span, output.Error ?? "failed");
                 LogFailed(logger, phase, tasklet.Spec.Name, output.Error ?? "failed");
                 if (tasklet.Spec.OnFailure == TaskletFailurePolicy.Fail)
                 {

@@ -29,12 +29,14 @@ import socket
 import threading
 from typing import Any, Mapping, Optional
 
-__all__ = ["Client", "LuteError", "connect", "PROTOCOL_VERSION", "SOCKET_VARIABLE", "ADDRESS_VARIABLE", "TOKEN_VARIABLE"]
+__all__ = ["Client", "LuteError", "connect", "traceparent", "PROTOCOL_VERSION", "SOCKET_VARIABLE", "ADDRESS_VARIABLE",
+           "TOKEN_VARIABLE", "TRACEPARENT_VARIABLE"]
 
 PROTOCOL_VERSION = 1
 SOCKET_VARIABLE = "LUTE_SOCKET"
 ADDRESS_VARIABLE = "LUTE_ADDRESS"
 TOKEN_VARIABLE = "LUTE_TOKEN"
+TRACEPARENT_VARIABLE = "TRACEPARENT"
 _CONNECT_TIMEOUT = 10.0
 _RANK_VARIABLES = ("OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID")
 
@@ -311,6 +313,13 @@ class Client:
     def __exit__(self, *exc: object) -> bool:
         self.close()
         return False
+
+
+def traceparent() -> Optional[str]:
+    """The task's span as a W3C traceparent ("00-TRACEID-SPANID-FLAGS") when the runner traces the run, else None.
+    Hand it to your tracer as the parent (OpenTelemetry: TraceContextTextMapPropagator().extract({"traceparent": ...}))
+    and the task's own spans join the run's trace."""
+    return os.environ.get(TRACEPARENT_VARIABLE) or None
 
 
 def connect(path: Optional[str] = None, address: Optional[str] = None, token: Optional[str] = None) -> Client:
