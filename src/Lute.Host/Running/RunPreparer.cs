@@ -194,7 +194,9 @@ internal sealed class RunPreparer(HostConfiguration config, IComponentSource plu
         }
 
         var place = task.Resources.FirstOrDefault(r => r.Key == first.Resource).Value?.Location ?? task.ExecutorLocation ?? task.Location;
-        throw new ConfigurationException(place, $"resource '{first.Resource}' for executor '{chosen.Name}': {first.Problem}", first.Fix);
+        // A plugin's record: its texts may be null whatever their types say.
+        throw new ConfigurationException(
+            place, $"resource '{first.Resource}' for executor '{chosen.Name}': {first.Problem ?? "is not valid"}", first.Fix ?? $"see the documentation of executor '{chosen.Name}'");
     }
 
     /// <summary>A resource's value with its references rendered, checked again when it held references.</summary>
