@@ -33,9 +33,10 @@ internal static class LuteCommandLine
             HistoryCommand.CreateShow(),
             LogsCommand.Create(),
             EmitCommand.Create(),
-            SignalCommand.Create("stop", TaskSignal.Stop, "Stops a running task until it is continued (SIGSTOP to all its processes, through its runner)"),
-            SignalCommand.Create("continue", TaskSignal.Continue, "Continues a stopped task (SIGCONT, through its runner)"),
-            SignalCommand.Create("cancel", TaskSignal.Terminate, "Cancels a run: its runner sends the task's cancel signal, then SIGKILL after the grace period, and records it CANCELLED"),
+            SignalCommand.Create("stop", "Stops a running task until it is continued (SIGSTOP to all its processes, through its runner)"),
+            SignalCommand.Create("continue", "Continues a stopped task (SIGCONT, through its runner)"),
+            SignalCommand.Create("cancel", "Cancels a run: its runner sends the task's cancel signal, then SIGKILL after the grace period, and records it CANCELLED"),
+            DashboardCommand.Create(),
             CompletionCommand.Create(),
         };
         root.Options.Add(Config);

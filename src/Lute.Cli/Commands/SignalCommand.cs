@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Lute.Cli.Completion;
 using Lute.Contracts;
 using Lute.Host.Configuration;
@@ -14,9 +13,9 @@ namespace Lute.Cli.Commands;
 /// for its own signals, records it and tells its hooks. Only a runner that is still the process that started the run
 /// is signalled: a process id the system gave to another process since is never touched.
 /// </summary>
-internal static partial class SignalCommand
+internal static class SignalCommand
 {
-    public static Command Create(string name, TaskSignal signal, string description)
+    public static Command Create(string name, string description)
     {
         var id = new Argument<long>("run") { Description = "the run's id (see lute history)" };
         CompletionSources.RunIds(id);
@@ -28,35 +27,9 @@ internal static partial class SignalCommand
                               ?? throw new InputException($"there is no run {parsed.GetValue(id)}: {Stores.Missing(config)}");
             var run = await store.GetAsync(parsed.GetValue(id), cancellationToken).ConfigureAwait(false)
                       ?? throw new InputException($"there is no run {parsed.GetValue(id)} in {store.Location}");
-            if (run.EndedAt is not null)
+            if (RunnerSignals.Send(run, name) is { } refusal)
             {
-                throw new InputException($"run {run.Id} has already ended ({run.Status})");
-            }
-
-            if (!string.Equals(run.Host, Environment.MachineName, StringComparison.Ordinal))
-            {
-                throw new InputException($"run {run.Id} runs on {run.Host}; run 'lute {name}' there");
-            }
-
-            if (run.RunnerPid <= 1 || run.RunnerPid == Environment.ProcessId)
-            {
-                throw new InputException($"run {run.Id} records runner process {run.RunnerPid}, which cannot be a runner");
-            }
-
-            if (!RunnerLiveness.IsAlive(run.RunnerPid, run.StartedAt))
-            {
-                throw new InputException($"the runner of run {run.Id} (process {run.RunnerPid}) is gone; 'lute history --repair' marks the run ABANDONED");
-            }
-
-            var number = signal switch
-            {
-                TaskSignal.Stop => 20,
-                TaskSignal.Continue => 18,
-                _ => 15,
-            };
-            if (Kill(run.RunnerPid, number) != 0)
-            {
-                throw new InputException($"the runner of run {run.Id} (process {run.RunnerPid}) is gone: errno {Marshal.GetLastPInvokeError()}");
+                throw new InputException(refusal);
             }
 
             await Console.Out.WriteLineAsync($"Asked the runner of run {run.Id} (process {run.RunnerPid}) to {name} its task").ConfigureAwait(false);
@@ -64,7 +37,4 @@ internal static partial class SignalCommand
         });
         return command;
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

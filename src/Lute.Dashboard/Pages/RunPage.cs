@@ -1,0 +1,164 @@
+using System.Globalization;
+using Lute.Dashboard.Live;
+using Lute.Dashboard.Plots;
+using Lute.Host.Store;
+using Microsoft.AspNetCore.Http;
+
+namespace Lute.Dashboard.Pages;
+
+/// <summary>
+/// One run: every field <c>lute show</c> prints, its hook errors and undelivered requests, a link to its HTML report,
+/// its message timeline and the tail of its log, which follows the live run.
+/// </summary>
+internal static class RunPage
+{
+    private const int LogLines = 500;
+
+    public static async Task<IResult> RenderAsync(long id, HttpRequest request, DashboardContext context, CancellationToken cancellationToken)
+    {
+        var run = await context.Runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return NotFound(context, id);
+        }
+
+        var (lines, offset) = LogTail.Last(run.LogPath, LogLines);
+        var number = run.Id.ToString(CultureInfo.InvariantCulture);
+        var live = run.EndedAt is null ? Html.Url("/events/runs/" + number, [new("offset", offset.ToString(CultureInfo.InvariantCulture))]) : null;
+        var body = Layout.Page($"Run {number} ({run.DisplayName})", context, html =>
+        {
+            html.Raw("<h1>Run ").Text(run.Id).Raw(" · <span class=\"task\">").Text(run.DisplayName).Raw("</span> <span id=\"status\">");
+            Layout.Status(html, run.Status, run.EndedAt is not null);
+            html.Raw("</span></h1>\n");
+            if (request.Query["asked"].FirstOrDefault() is { } asked && RunnerSignalsVerb(asked) is { } verb)
+            {
+                html.Raw("<p class=\"notice\" id=\"asked\">Asked the runner to ").Raw(verb).Raw(" this run.</p>\n");
+            }
+
+            Actions(html, run, context);
+            Fields(html, run);
+            Problems(html, run);
+            if (run.ReportPath is not null)
+            {
+                html.Raw("<p><a id=\"report\" target=\"_blank\" rel=\"noopener\"").Link("/runs/" + number + "/report").Raw(">HTML report</a></p>\n");
+            }
+
+            html.Raw("<h2>Message timeline</h2>\n");
+            Timeline.Render(html, lines);
+            html.Raw("<h2>Log</h2>\n<p class=\"path\">").Text(run.LogPath ?? "(no log file)").Raw("</p>\n<pre id=\"log\">");
+            foreach (var line in lines)
+            {
+                html.Text(line).Raw("\n");
+            }
+
+            html.Raw("</pre>\n");
+        }, live);
+        return Results.Content(body, "text/html; charset=utf-8");
+    }
+
+    public static IResult NotFound(DashboardContext context, long id) =>
+        Results.Content(
+            Layout.Page("No such run", context, html => html.Raw("<p class=\"problem\">There is no run ").Text(id).Raw(" in this store.</p>\n")),
+            "text/html; charset=utf-8",
+            statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>The verb for the notice, from the fixed list only.</summary>
+    private static string? RunnerSignalsVerb(string asked) =>
+        Lute.Host.Running.RunnerSignals.Verbs.Keys.FirstOrDefault(v => string.Equals(v, asked, StringComparison.Ordinal));
+
+    private static void Actions(Html html, RunRecord run, DashboardContext context)
+    {
+        if (run.EndedAt is not null)
+        {
+            return;
+        }
+
+        html.Raw("<p class=\"actions\">");
+        if (!string.Equals(run.Host, context.Host, StringComparison.Ordinal))
+        {
+            html.Raw("This run's runner is on ").Text(run.Host).Raw(": stop, continue or cancel it there.");
+        }
+        else
+        {
+            foreach (var verb in Lute.Host.Running.RunnerSignals.Verbs.Keys)
+            {
+                html.Raw("<a class=\"button\"").Attribute("id", verb)
+                    .Link("/runs/" + run.Id.ToString(CultureInfo.InvariantCulture) + "/" + verb).Raw(">").Raw(verb).Raw("</a> ");
+            }
+        }
+
+        html.Raw("</p>\n");
+    }
+
+    private static void Fields(Html html, RunRecord run)
+    {
+        html.Raw("<table class=\"fields\">\n");
+        void Row(string key, string? value) =>
+            html.Raw("<tr><th>").Raw(key).Raw("</th><td").Attribute("data-field", key).Raw(">").Text(value ?? "-").Raw("</td></tr>\n");
+        void Json(string key, string? json)
+        {
+            if (json is not null)
+            {
+                html.Raw("<tr><th>").Raw(key).Raw("</th><td><pre").Attribute("data-field", key).Raw(">").Text(json).Raw("</pre></td></tr>\n");
+            }
+        }
+
+        Row("run", run.Id.ToString(CultureInfo.InvariantCulture));
+        Row("task", run.TaskFullName is { } full ? $"{run.Task} (as given: {full})" : run.Task);
+        Row("description", run.Description);
+        Row("task file", run.TaskFile);
+        Row("executor", run.Executor);
+        Row("experiment", run.Experiment);
+        Row("exp. run", run.ExperimentRun);
+        Row("status", run.EndedAt is null ? $"{run.Status.ToString().ToUpperInvariant()} (not finished: still running, or its runner died)" : run.Status.ToString().ToUpperInvariant());
+        Row("exit code", run.ExitCode?.ToString(CultureInfo.InvariantCulture));
+        Row("signal", run.Signal?.ToString(CultureInfo.InvariantCulture));
+        Row("reason", run.Reason);
+        Row("launch failed", run.LaunchFailed ? "yes" : "no");
+        Row("started", run.StartedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Row("ended", run.EndedAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Row("duration", run.Duration is { } d ? d.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s" : null);
+        Row("host", run.Host);
+        Row("runner pid", run.RunnerPid.ToString(CultureInfo.InvariantCulture));
+        Row("task pid", run.TaskPid?.ToString(CultureInfo.InvariantCulture));
+        Row("work dir", run.WorkDirectory);
+        Row("log", run.LogPath);
+        Row("report", run.ReportPath);
+        Json("command", StoredJson.List(run.Command));
+        Json("parameters", StoredJson.Map(run.Parameters));
+        Json("environment", StoredJson.Environment(run.Environment));
+        Json("communicators", run.Communicators.Count == 0 ? null : StoredJson.List(run.Communicators));
+        Json("details", run.Details.Count == 0 && run.Communicators.Count == 0 ? null : StoredJson.Map(run.Details));
+        Json("summary", run.Summary.Count == 0 ? null : StoredJson.Map(run.Summary));
+        Json("payload", run.Payload is { } payload ? StoredJson.Value(payload) : null);
+        Json("metadata", run.Metadata.Count == 0 ? null : StoredJson.Values(run.Metadata));
+        html.Raw("</table>\n");
+    }
+
+    private static void Problems(Html html, RunRecord run)
+    {
+        if (run.HookErrors.Count > 0)
+        {
+            html.Raw("<h2>Hook errors</h2>\n<table id=\"hook-errors\"><thead><tr><th>hook</th><th>event</th><th>when (UTC)</th><th>error</th></tr></thead><tbody>\n");
+            foreach (var error in run.HookErrors)
+            {
+                html.Raw("<tr><td>").Text(error.Hook).Raw("</td><td>").Text(error.Event).Raw("</td><td>").Text(Layout.Time(error.Timestamp))
+                    .Raw("</td><td>").Text(error.Error).Raw("</td></tr>\n");
+            }
+
+            html.Raw("</tbody></table>\n");
+        }
+
+        if (run.Undelivered.Count > 0)
+        {
+            html.Raw("<h2>Undelivered requests</h2>\n<table id=\"undelivered\"><thead><tr><th>hook</th><th>event</th><th>request</th><th>attempts</th><th>last error</th></tr></thead><tbody>\n");
+            foreach (var post in run.Undelivered)
+            {
+                html.Raw("<tr><td>").Text(post.Hook).Raw("</td><td>").Text(post.Event).Raw("</td><td>").Text(post.Method + " " + post.Destination)
+                    .Raw("</td><td>").Text(post.Attempts).Raw("</td><td>").Text(post.Error).Raw("</td></tr>\n");
+            }
+
+            html.Raw("</tbody></table>\n");
+        }
+    }
+}
