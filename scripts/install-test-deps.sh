@@ -5,7 +5,8 @@ set -euo pipefail
 # python3-venv: the wheel test installs the Python client into a fresh venv (python3 -m venv needs ensurepip).
 # zsh: the completion tests drive the generated zsh script; prometheus: the run-metrics test scrapes a live run;
 # util-linux's script gives the status-line test a pseudo-terminal.
-needed=(python3 python3-venv util-linux coreutils procps zsh prometheus)
+# chromium, chromium-driver: the dashboard's browser tests drive headless Chromium through ChromeDriver.
+needed=(python3 python3-venv util-linux coreutils procps zsh prometheus chromium chromium-driver)
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -18,6 +19,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
   "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-for program in python3 setsid taskset seq script zsh prometheus; do
+for program in python3 setsid taskset seq script zsh prometheus chromium chromedriver; do
   command -v "$program" >/dev/null || { echo "install-test-deps: $program is still missing" >&2; exit 1; }
 done
