@@ -80,6 +80,7 @@ builder.Services.AddAntiforgery(o =>
 {
     o.Cookie.Name = "lute_dashboard_form";
     o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+    o.SuppressXFrameOptionsHeader = true; // every answer already says DENY
 });
 if (options.Token is null)
 {

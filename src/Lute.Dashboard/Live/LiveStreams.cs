@@ -35,6 +35,8 @@ internal static class LiveStreams
         }
 
         var seen = store.Version;
+        // Sent at once, so the browser's stream is open (headers and all) before anything changes.
+        yield return new SseItem<string>("{}", "ready");
         while (!cancellationToken.IsCancellationRequested)
         {
             var watched = sent.Where(s => s.Value.Item2 is null).Select(s => s.Key).ToList();
@@ -71,6 +73,7 @@ internal static class LiveStreams
             yield break;
         }
 
+        yield return new SseItem<string>("{}", "ready");
         using var log = run.LogPath is { } path && Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))) ? FileChanges.Of(path) : null;
         var seenStore = store.Version;
         var seenLog = log?.Version ?? 0;

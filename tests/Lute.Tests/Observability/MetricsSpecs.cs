@@ -60,13 +60,15 @@ public sealed class MetricsSpecs
         Assert.Equal((Messages.ToString(CultureInfo.InvariantCulture), "1", "1", "1", "1"), (messages, running, stdout, hookCalls, timed));
     }
 
-    private static ChildProcess StartPrometheus(Workspace workspace, int metricsPort, int webPort)
+    /// <summary>The real Prometheus, scraping 127.0.0.1:<paramref name="metricsPort"/> (with a bearer token when given).</summary>
+    internal static ChildProcess StartPrometheus(Workspace workspace, int metricsPort, int webPort, string? bearer = null)
     {
+        var authorization = bearer is null ? string.Empty : $"\n    authorization: {{ credentials: \"{bearer}\" }}";
         var config = workspace.Write("prometheus.yml", $$"""
             global: { scrape_interval: {{ScrapeInterval.TotalMilliseconds}}ms, scrape_timeout: 400ms }
             scrape_configs:
               - job_name: lute
-                static_configs: [ { targets: ["127.0.0.1:{{metricsPort}}"] } ]
+                static_configs: [ { targets: ["127.0.0.1:{{metricsPort}}"] } ]{{authorization}}
             """);
         return ChildProcess.Start("prometheus", [
             $"--config.file={config}", $"--storage.tsdb.path={workspace.PathOf("tsdb")}", $"--web.listen-address=127.0.0.1:{webPort}",
@@ -77,7 +79,7 @@ public sealed class MetricsSpecs
     /// Asks Prometheus once per scrape interval (it has no way to wait for a value) until the query's first value is
     /// <paramref name="expected"/>; fails after a bound with the last answer.
     /// </summary>
-    private static async Task<string?> QueryUntilAsync(int webPort, string query, string expected, ChildProcess prometheus)
+    internal static async Task<string?> QueryUntilAsync(int webPort, string query, string expected, ChildProcess prometheus)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{webPort}"), Timeout = TimeSpan.FromSeconds(5) };
         using var timer = new PeriodicTimer(ScrapeInterval);

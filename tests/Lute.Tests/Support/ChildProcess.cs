@@ -28,6 +28,8 @@ internal sealed partial class ChildProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public static ChildProcess Start(string program, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null, bool resetSignals = false)
     {
         var start = new ProcessStartInfo(resetSignals ? "python3" : program)
