@@ -43,6 +43,8 @@ internal static class Endpoints
         });
         app.MapGet("/static/dashboard.js", () => Asset("dashboard.js"));
         app.MapGet("/static/dashboard.css", () => Asset("dashboard.css"));
+        app.MapGet("/static/icon.svg", () => Asset("icon.svg"));
+        app.MapGet("/favicon.ico", () => Results.Redirect("/static/icon.svg"));
     }
 
     /// <summary>A stream ends when its browser goes or when the dashboard stops (it would otherwise hold the shutdown).</summary>
@@ -70,7 +72,12 @@ internal static class Endpoints
             return Results.NotFound();
         }
 
-        var type = name.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+        var type = Path.GetExtension(name) switch
+        {
+            ".js" => "text/javascript; charset=utf-8",
+            ".svg" => "image/svg+xml",
+            _ => "text/css; charset=utf-8",
+        };
         return Results.Stream(stream, type);
     }
 

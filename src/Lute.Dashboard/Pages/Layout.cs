@@ -10,7 +10,7 @@ internal static class Layout
         var html = new Html();
         html.Raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Text(title).Raw(" · lute</title>\n")
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Raw("<link rel=\"stylesheet\" href=\"/static/dashboard.css\">\n<script src=\"/static/dashboard.js\" defer></script>\n</head>\n<body");
+            .Raw("<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n<link rel=\"stylesheet\" href=\"/static/dashboard.css\">\n<script src=\"/static/dashboard.js\" defer></script>\n</head>\n<body");
         if (live is not null)
         {
             html.Attribute("data-live", live);

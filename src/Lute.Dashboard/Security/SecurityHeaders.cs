@@ -21,7 +21,9 @@ internal static class SecurityHeaders
         headers.ContentSecurityPolicy = Policy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
+        // same-origin, not no-referrer: under no-referrer the browser sends "Origin: null" with the forms' posts,
+        // and the origin check needs the real one.
+        headers["Referrer-Policy"] = "same-origin";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Cross-Origin-Resource-Policy"] = "same-origin";
         // What antiforgery asks of the pages that carry its token; the same for every page.
