@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Lute.Contracts;
+using Lute.Host.Running;
 using Lute.Host.Store;
 using Lute.Tests.Integration;
 using Lute.Tests.Support;
@@ -151,6 +152,52 @@ public sealed partial class DashboardPagesSpecs
         await store.FinishedAsync(merge, StoreSeed.Ended(RunStatus.Failed, DateTimeOffset.UtcNow, 0.5, "exit code 1"), CancellationToken.None);
         var ended = await merges.NextAsync("run");
         Assert.Equal((merge, "FAILED", "exit code 1"), (ended.GetProperty("id").GetInt64(), ended.GetProperty("status").GetString(), ended.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public async Task Runs_and_the_dashboard_share_the_store_without_it_ever_being_locked()
+    {
+        const int Runs = 8;
+        using var workspace = Workspace.Create();
+        await StoreSeed.AddAsync(workspace.StorePath, 300, i => (StoreSeed.Run(Tasks[i % 3], i), RunStatus.Completed, 1));
+        await using var server = await DashboardServer.StartAsync(workspace);
+        using var stream = await LiveStream.OpenAsync(server, "/events/runs?after=300");
+        var tasks = workspace.Write("tasks.yaml", """
+            tasks:
+              Quick:
+                command: [sh, -c, 'for i in 1 2 3 4 5; do echo "line $i"; done']
+            """);
+        var runners = Enumerable.Range(0, Runs).Select(_ => workspace.Start(["run", tasks])).ToList();
+        try
+        {
+            // Readers meanwhile: pages, plots and metrics, each a full read of the store.
+            var readers = Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+                await server.GetTextAsync(i % 3 == 0 ? "/plots" : i % 3 == 1 ? "/metrics" : "/?status=COMPLETED")));
+            var ended = new HashSet<long>();
+            while (ended.Count < Runs)
+            {
+                var run = await stream.NextAsync("run");
+                if (run.GetProperty("ended").GetBoolean())
+                {
+                    Assert.Equal("COMPLETED", run.GetProperty("status").GetString());
+                    ended.Add(run.GetProperty("id").GetInt64());
+                }
+            }
+
+            await readers;
+            foreach (var runner in runners)
+            {
+                Assert.True(await runner.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Completed, runner.Output);
+                Assert.DoesNotContain("locked", runner.Output, StringComparison.OrdinalIgnoreCase);
+            }
+
+            Assert.Equal(Enumerable.Range(301, Runs).Select(i => (long)i), ended.Order());
+            Assert.DoesNotContain("locked", server.Process.Output, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            runners.ForEach(r => r.Dispose());
+        }
     }
 
     [Fact]

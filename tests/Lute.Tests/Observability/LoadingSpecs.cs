@@ -6,7 +6,8 @@ namespace Lute.Tests.Observability;
 
 /// <summary>
 /// The default path of <c>lute run</c> (output piped, no OTEL_* variables, no <c>--metrics</c>) loads none of the
-/// observability libraries: read from the live runner's memory map while its task waits.
+/// observability libraries and nothing of ASP.NET Core (the dashboard is its own program): read from the live
+/// runner's memory map and its runtime configuration while its task waits.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class LoadingSpecs
@@ -14,7 +15,7 @@ public sealed class LoadingSpecs
     private static readonly string[] Libraries = ["OpenTelemetry", "Spectre.Console", "Prometheus.NetStandard", "prometheus-net"];
 
     [Fact]
-    public async Task A_plain_run_maps_none_of_the_observability_libraries_and_metrics_map_prometheus_net_only()
+    public async Task A_plain_run_maps_none_of_the_observability_libraries_nor_aspnetcore_and_metrics_map_prometheus_net_only()
     {
         using var workspace = Workspace.Create();
         var plain = await MappedWhileRunningAsync(workspace, []);
@@ -22,6 +23,11 @@ public sealed class LoadingSpecs
 
         Assert.Contains(plain, l => l.EndsWith("/Lute.Host.dll", StringComparison.Ordinal));
         Assert.DoesNotContain(plain, l => Libraries.Any(n => l.Contains(n, StringComparison.OrdinalIgnoreCase)));
+        Assert.DoesNotContain(plain.Concat(metrics), l => l.Contains("Microsoft.AspNetCore", StringComparison.Ordinal) || l.Contains("Dashboard", StringComparison.OrdinalIgnoreCase));
+        // lute's runtime configuration names .NET alone: the host never resolves the ASP.NET Core framework for it.
+        var runtimeConfig = await File.ReadAllTextAsync(Path.ChangeExtension(Repo.Lute, ".runtimeconfig.json"));
+        Assert.DoesNotContain("Microsoft.AspNetCore.App", runtimeConfig, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.AspNetCore.App", await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(Repo.Lute)!, "dashboard", "lute-dashboard.runtimeconfig.json")), StringComparison.Ordinal);
         Assert.Contains(metrics, l => l.Contains("Prometheus", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(metrics, l => l.Contains("OpenTelemetry", StringComparison.Ordinal) || l.Contains("Spectre", StringComparison.Ordinal));
     }
