@@ -101,6 +101,7 @@ Endpoints.Map(app);
 await app.StartAsync().ConfigureAwait(false);
 
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+await WarmUp.RunAsync(address, options, certificate, CancellationToken.None).ConfigureAwait(false);
 var shown = address.Replace("://0.0.0.0:", "://" + Dns.GetHostName() + ":", StringComparison.Ordinal).Replace("://[::]:", "://" + Dns.GetHostName() + ":", StringComparison.Ordinal);
 await Console.Out.WriteLineAsync($"lute dashboard: {shown}/{(options.Token is null ? string.Empty : "?token=" + options.Token)}").ConfigureAwait(false);
 await Console.Out.WriteLineAsync($"lute dashboard: showing {options.StorePath}; Ctrl-C stops it{(options.Token is null ? string.Empty : "; the token is printed only here")}").ConfigureAwait(false);

@@ -48,7 +48,8 @@ public sealed partial class SqliteRunRecorder : IRunBrowser
         return GuardAsync("count outcomes", async () =>
         {
             await using var command = Command(
-                $"SELECT {C.Task.Name}, {C.Status.Name}, count(*) FROM runs {where} GROUP BY {C.Task.Name}, {C.Status.Name} ORDER BY {C.Task.Name}, {C.Status.Name};",
+                // NOT INDEXED: one pass over the table; through the task index, each row would be a random read (4x slower).
+                $"SELECT {C.Task.Name}, {C.Status.Name}, count(*) FROM runs NOT INDEXED {where} GROUP BY {C.Task.Name}, {C.Status.Name} ORDER BY {C.Task.Name}, {C.Status.Name};",
                 parameters);
             var list = new List<OutcomeCount>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
