@@ -80,7 +80,8 @@ internal static class RunPage
         }
         else
         {
-            foreach (var verb in Lute.Host.Running.RunnerSignals.Verbs.Keys)
+            // A stopped task can be continued; a running one stopped; either cancelled.
+            foreach (var verb in Lute.Host.Running.RunnerSignals.Verbs.Keys.Where(v => v != (run.Status == Lute.Contracts.RunStatus.Stopped ? "stop" : "continue")))
             {
                 html.Raw("<a class=\"button\"").Attribute("id", verb)
                     .Link("/runs/" + run.Id.ToString(CultureInfo.InvariantCulture) + "/" + verb).Raw(">").Raw(verb).Raw("</a> ");
