@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Lute.Client;
 
-// Usage: Lute.TestTask messages N | request JSON | result-then-exit CODE
+// Usage: Lute.TestTask messages N | request JSON | result-then-exit CODE | traceparent FILE
 await using var lute = await LuteClient.FromEnvironmentAsync();
 switch (args[0])
 {
@@ -24,6 +24,10 @@ switch (args[0])
     case "result-then-exit":
         await lute.ResultAsync(JsonValue.Create("partial"));
         return int.Parse(args[1], CultureInfo.InvariantCulture);
+    case "traceparent":
+        await File.WriteAllTextAsync(args[1], LuteClient.TraceParent ?? "none");
+        await lute.DoneAsync();
+        return 0;
     default:
         Console.Error.WriteLine($"unknown mode {args[0]}");
         return 64;

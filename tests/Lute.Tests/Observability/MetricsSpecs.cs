@@ -60,6 +60,44 @@ public sealed class MetricsSpecs
         Assert.Equal((Messages.ToString(CultureInfo.InvariantCulture), "1", "1", "1", "1"), (messages, running, stdout, hookCalls, timed));
     }
 
+    [Fact]
+    public async Task Run_metrics_count_an_undelivered_post_and_a_failing_hook_call()
+    {
+        await using var server = await FacilityServer.StartAsync();
+        server.Answer("/hooks/runs", new Reply(500, "down", "text/plain"));
+        using var workspace = Workspace.Create("Lute.TestPlugins.Hooks");
+        workspace.Link(Repo.Plugin("Lute.Hooks.Webhook"));
+        workspace.WriteConfig($$"""
+            hooks:
+              - use: webhook.post
+                on: [run_start]
+                settings:
+                  url: "{{server.Url}}hooks/runs"
+                  secret: { env: WEBHOOK_SECRET }
+                  http: { retries: 0, attempt_timeout: 2s, total_timeout: 4s }
+              - { use: test.throw, on: [run_start] }
+            """);
+        var gate = workspace.MakeFifo("gate");
+        var tasks = workspace.Write("tasks.yaml", $$"""
+            tasks:
+              Waits:
+                command: [sh, -c, 'read go < "{{gate}}"']
+            """);
+        var port = FreePort();
+        using var lute = workspace.Start(["run", "--metrics", $"127.0.0.1:{port}", tasks], new Dictionary<string, string?> { ["WEBHOOK_SECRET"] = "k3y-for-the-test" });
+        await lute.WaitForLineAsync(l => l.Contains("could not deliver POST", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        await lute.WaitForLineAsync(l => l.Contains("test.throw refuses run_start", StringComparison.Ordinal), Workspace.DefaultTimeout);
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
+        var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        await File.WriteAllTextAsync(gate, "go\n");
+        Assert.True(await lute.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Completed, lute.Output);
+        Assert.Contains("lute_undelivered_posts_total{hook=\"webhook.post\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("lute_hook_failures_total{hook=\"test.throw\",event=\"run_start\"} 1\n", metrics, StringComparison.Ordinal);
+        // The pack's post that was not delivered is also its call's failure (its log says so: "failed on event run_start").
+        Assert.Contains("lute_hook_failures_total{hook=\"webhook.post\",event=\"run_start\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("lute_hook_calls_total{hook=\"webhook.post\",event=\"run_start\"} 1\n", metrics, StringComparison.Ordinal);
+    }
+
     /// <summary>The real Prometheus, scraping 127.0.0.1:<paramref name="metricsPort"/> (with a bearer token when given).</summary>
     internal static ChildProcess StartPrometheus(Workspace workspace, int metricsPort, int webPort, string? bearer = null)
     {

@@ -61,6 +61,43 @@ public sealed class TraceSpecs
     }
 
     [Fact]
+    public async Task A_failing_hooks_span_says_error_with_the_failure_and_the_csharp_client_reads_the_tasks_traceparent()
+    {
+        await using var receiver = await FacilityServer.StartAsync();
+        receiver.Answer("/v1/traces", new Reply(200, string.Empty, "application/x-protobuf"));
+        using var workspace = Workspace.Create("Lute.TestPlugins.Hooks");
+        workspace.WriteConfig("""
+            hooks:
+              - { use: test.throw, on: [run_start] }
+            """);
+        var seen = workspace.PathOf("traceparent.txt");
+        var (code, process) = await workspace.RunTaskAsync($$"""
+            tasks:
+              Traced:
+                command: ["{{Repo.TestTask}}", traceparent, "{{seen}}"]
+            """,
+            new Dictionary<string, string?>
+            {
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url.ToString().TrimEnd('/'),
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+                ["OTEL_TRACES_EXPORTER"] = null,
+                ["OTEL_SDK_DISABLED"] = null,
+                ["TRACEPARENT"] = null,
+            });
+
+        // A hook that throws is not critical: the run completes, its span says OK, the hook's span says ERROR and why.
+        Assert.True(code == ExitCodes.Completed, process.Output);
+        var spans = receiver.Requests.Where(r => r.Path == "/v1/traces").SelectMany(r => OtlpSpans.Decode(r.Body)).ToList();
+        var run = Assert.Single(spans, s => s.Name == "run Traced");
+        var hook = Assert.Single(spans, s => s.Name == "hook test.throw run_start");
+        var task = Assert.Single(spans, s => s.Name == "task Traced");
+        Assert.Equal((1, 2), (run.StatusCode, hook.StatusCode));
+        Assert.Contains("test.throw refuses run_start", hook.StatusMessage, StringComparison.Ordinal);
+        Assert.Equal(run.SpanId, hook.ParentSpanId);
+        Assert.StartsWith($"00-{run.TraceId}-{task.SpanId}-", await File.ReadAllTextAsync(seen), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_the_otel_variables_nothing_is_exported_and_the_task_gets_no_traceparent()
     {
         using var workspace = Workspace.Create();

@@ -1,7 +1,7 @@
 namespace Lute.Tests.Support;
 
 /// <summary>A span as OTLP carries it, with the fields the tests read.</summary>
-internal sealed record OtlpSpan(string TraceId, string SpanId, string ParentSpanId, string Name);
+internal sealed record OtlpSpan(string TraceId, string SpanId, string ParentSpanId, string Name, int StatusCode = 0, string StatusMessage = "");
 
 /// <summary>
 /// A minimal decoder of OTLP/HTTP protobuf bodies (<c>ExportTraceServiceRequest</c>): resource_spans (1) → scope_spans
@@ -19,9 +19,12 @@ internal static class OtlpSpans
             {
                 foreach (var span in Fields(scopeSpans, 2))
                 {
+                    // Span.status (15): Status.message (2), Status.code (3; 1 OK, 2 ERROR).
+                    var status = Fields(span, 15).FirstOrDefault() ?? [];
                     spans.Add(new OtlpSpan(
                         Hex(Fields(span, 1).FirstOrDefault()), Hex(Fields(span, 2).FirstOrDefault()),
-                        Hex(Fields(span, 4).FirstOrDefault()), System.Text.Encoding.UTF8.GetString(Fields(span, 5).FirstOrDefault() ?? [])));
+                        Hex(Fields(span, 4).FirstOrDefault()), System.Text.Encoding.UTF8.GetString(Fields(span, 5).FirstOrDefault() ?? []),
+                        (int)Varints(status, 3).FirstOrDefault(), System.Text.Encoding.UTF8.GetString(Fields(status, 2).FirstOrDefault() ?? [])));
                 }
             }
         }
@@ -54,6 +57,43 @@ internal static class OtlpSpans
                     }
 
                     at += length;
+                    break;
+                case 5:
+                    at += 4;
+                    break;
+                default:
+                    throw new FormatException($"wire type {wire} at byte {at} is not protobuf this decoder knows");
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The values of the varint fields numbered <paramref name="number"/>.</summary>
+    private static List<ulong> Varints(byte[] message, int number)
+    {
+        var found = new List<ulong>();
+        var at = 0;
+        while (at < message.Length)
+        {
+            var key = Varint(message, ref at);
+            var (field, wire) = ((int)(key >> 3), (int)(key & 7));
+            switch (wire)
+            {
+                case 0:
+                    var value = Varint(message, ref at);
+                    if (field == number)
+                    {
+                        found.Add(value);
+                    }
+
+                    break;
+                case 1:
+                    at += 8;
+                    break;
+                case 2:
+                    var skipped = (int)Varint(message, ref at);
+                    at += skipped;
                     break;
                 case 5:
                     at += 4;
