@@ -34,6 +34,9 @@ public sealed class LuteClient : IAsyncDisposable
     private readonly Socket? _socket;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonNode?>> _pending = new();
+
+    /// <summary>Set once the reader has stopped: a request made after that can never be answered.</summary>
+    private volatile bool _readerStopped;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reading = Task.CompletedTask;
     private readonly int? _rank;
@@ -264,6 +267,13 @@ public sealed class LuteClient : IAsyncDisposable
         _pending[id] = reply;
         try
         {
+            // Registered first, then checked: either the reader still runs and will answer or fail this request when
+            // it stops, or it has stopped and the request fails here instead of waiting for ever.
+            if (_readerStopped)
+            {
+                throw new LuteClientException("the Lute runner closed the connection before replying");
+            }
+
             await SendAsync("TASK_REQUEST", contents, id, cancellationToken).ConfigureAwait(false);
             return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -373,6 +383,7 @@ public sealed class LuteClient : IAsyncDisposable
         {
         }
 
+        _readerStopped = true;
         foreach (var pending in _pending.Values)
         {
             pending.TrySetException(new LuteClientException("the Lute runner closed the connection before replying"));
