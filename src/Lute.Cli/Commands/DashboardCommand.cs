@@ -31,6 +31,11 @@ internal static partial class DashboardCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var config = LuteCommandLine.LoadConfiguration(parsed);
+            if (config.StoreConnection is not null)
+            {
+                throw new InputException($"the dashboard shows SQLite stores; {config.StorePath} is a PostgreSQL store (lute history, show and status read it)");
+            }
+
             if (!File.Exists(config.StorePath))
             {
                 throw new InputException(Stores.Missing(config));

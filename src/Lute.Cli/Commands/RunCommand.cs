@@ -65,7 +65,7 @@ internal static class RunCommand
         using var plugins = PluginHost.Load(config, logging.Factory, TaskRunner.ComponentsUsed(config, taskFile, taskName));
         StartupTrace.Mark("plugins loaded");
         await warming.ConfigureAwait(false);
-        await using var recorders = new RunRecorderSource(async ct => await SqliteRunRecorder.OpenAsync(config.StorePath, config.StoreMode, ct).ConfigureAwait(false));
+        await using var recorders = new RunRecorderSource(ct => RunStores.OpenAsync(config, create: true, ct));
         var runner = new TaskRunner(config, plugins, logging.Logger, recorders);
         var outcome = await runner.RunAsync(new RunRequest(taskFile, taskName) { Controls = relay, Observer = RunObservers.Of(live, metrics) }, cancellationToken).ConfigureAwait(false);
         if (recorders.Opened is { } recorder)

@@ -8,8 +8,8 @@ internal static class Stores
 {
     /// <summary>The configured store, or null when there is none yet.</summary>
     public static async Task<IRunRecorder?> OpenExistingAsync(HostConfiguration config, CancellationToken cancellationToken) =>
-        File.Exists(config.StorePath)
-            ? await SqliteRunRecorder.OpenAsync(config.StorePath, createMode: null, cancellationToken).ConfigureAwait(false)
+        RunStores.Exists(config)
+            ? await RunStores.OpenAsync(config, create: false, cancellationToken).ConfigureAwait(false)
             : null;
 
     /// <summary>The line that says there is no store, and which configuration named it.</summary>

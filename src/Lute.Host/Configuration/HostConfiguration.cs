@@ -21,8 +21,14 @@ public sealed record HostConfiguration
     /// <summary>Where plugins.yaml names the default executor, or null when it does not.</summary>
     public SourceLocation? DefaultExecutorLocation { get; init; }
 
-    /// <summary>The SQLite result store.</summary>
+    /// <summary>The SQLite result store; with a PostgreSQL store, its address in words (no password).</summary>
     public required string StorePath { get; init; }
+
+    /// <summary>The PostgreSQL store's Npgsql connection string (never a password), or null for the SQLite store.</summary>
+    public string? StoreConnection { get; init; }
+
+    /// <summary>A file holding the PostgreSQL store's password (<c>password_file:</c>), or null.</summary>
+    public string? StorePasswordFile { get; init; }
 
     /// <summary>Where per-run log files go.</summary>
     public required string LogDirectory { get; init; }

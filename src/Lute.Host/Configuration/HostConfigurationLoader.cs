@@ -99,7 +99,7 @@ public static class HostConfigurationLoader
                     config = config with { DefaultExecutor = yaml.Scalar(value, field), DefaultExecutorLocation = yaml.At(value) };
                     break;
                 case "store":
-                    config = config with { StorePath = ReadStore(yaml, value, folder) };
+                    config = ReadStore(config, yaml, value, folder);
                     break;
                 case "logs":
                     config = config with { LogDirectory = Resolve(folder, yaml.Scalar(value, field)) };
@@ -140,8 +140,9 @@ public static class HostConfigurationLoader
             }
         }
 
-        if (!logsSet)
+        if (!logsSet && config.StoreConnection is null)
         {
+            // Beside a SQLite store; with a PostgreSQL store, the user's own default folder (logs stay on the host).
             config = config with { LogDirectory = Path.Combine(Path.GetDirectoryName(config.StorePath)!, "logs") };
         }
 
@@ -175,20 +176,62 @@ public static class HostConfigurationLoader
         return patterns;
     }
 
-    private static string ReadStore(YamlNodes yaml, YamlNode value, string folder)
+    private static HostConfiguration ReadStore(HostConfiguration config, YamlNodes yaml, YamlNode value, string folder)
     {
         if (value is YamlScalarNode)
         {
-            return Resolve(folder, yaml.Scalar(value, "'store'"));
+            var text = yaml.Scalar(value, "'store'");
+            return PostgresStoreSetting.IsAddress(text)
+                ? Postgres(config, yaml, value, text, null)
+                : config with { StorePath = Resolve(folder, text) };
         }
 
-        string? path = null;
-        foreach (var (key, _, v) in yaml.Entries(yaml.Mapping(value, "'store'"), "'store'", ["path"]))
+        string? path = null, postgres = null, passwordFile = null;
+        YamlNode? postgresNode = null;
+        foreach (var (key, _, v) in yaml.Entries(yaml.Mapping(value, "'store'"), "'store'", ["path", "postgresql", "password_file"]))
         {
-            path = yaml.Scalar(v, $"'store' '{key}'");
+            switch (key)
+            {
+                case "path":
+                    path = yaml.Scalar(v, "'store' 'path'");
+                    break;
+                case "postgresql":
+                    (postgres, postgresNode) = (yaml.Scalar(v, "'store' 'postgresql'"), v);
+                    break;
+                default:
+                    passwordFile = Resolve(folder, yaml.Scalar(v, "'store' 'password_file'"));
+                    break;
+            }
         }
 
-        return path is null ? throw yaml.Error(value, "'store' needs a 'path'", "write store: PATH, or store: { path: PATH }") : Resolve(folder, path);
+        if (postgres is not null)
+        {
+            return path is not null
+                ? throw yaml.Error(value, "'store' names both a file ('path') and a PostgreSQL server ('postgresql')", "keep one of them")
+                : Postgres(config, yaml, postgresNode!, postgres, passwordFile);
+        }
+
+        if (passwordFile is not null)
+        {
+            throw yaml.Error(value, "'password_file' is for a PostgreSQL store", "add 'postgresql: ADDRESS', or remove 'password_file'");
+        }
+
+        return path is null
+            ? throw yaml.Error(value, "'store' needs a 'path' or a 'postgresql' server", "write store: PATH, store: { path: PATH } or store: postgresql://USER@HOST:PORT/DATABASE")
+            : config with { StorePath = Resolve(folder, path) };
+    }
+
+    private static HostConfiguration Postgres(HostConfiguration config, YamlNodes yaml, YamlNode node, string text, string? passwordFile)
+    {
+        try
+        {
+            var connection = PostgresStoreSetting.ConnectionString(text);
+            return config with { StoreConnection = connection, StorePath = PostgresStoreSetting.Describe(connection), StorePasswordFile = passwordFile };
+        }
+        catch (FormatException e)
+        {
+            throw yaml.Error(node, $"'store': {e.Message}", PostgresStoreSetting.FixText);
+        }
     }
 
     private static List<PluginEntry> ReadPlugins(YamlNodes yaml, YamlNode node)

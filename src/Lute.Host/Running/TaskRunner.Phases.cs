@@ -38,7 +38,7 @@ public sealed partial class TaskRunner
         {
             var recorder = _recorders is not null
                 ? await _recorders.OpenAsync(cancellationToken).ConfigureAwait(false)
-                : scope.Own(await SqliteRunRecorder.OpenAsync(_config.StorePath, _config.StoreMode, cancellationToken).ConfigureAwait(false)).Value;
+                : scope.Own(await RunStores.OpenAsync(_config, create: true, cancellationToken).ConfigureAwait(false)).Value;
             StartupTrace.Mark("result store opened");
             var runId = await recorder.StartedAsync(RunRecords.Started(prepared, startedAt), cancellationToken).ConfigureAwait(false);
             StartupTrace.Mark("run recorded (PENDING)");

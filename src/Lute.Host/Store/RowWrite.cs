@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Lute.Host.Store;
 
@@ -9,10 +9,10 @@ namespace Lute.Host.Store;
 /// <param name="KeepWhenNull">An update leaves the column as it is when the value is null.</param>
 internal sealed record ColumnWrite<T>(RunColumn Column, Func<T, object?> Value, bool KeepWhenNull = false)
 {
-    /// <summary>The column's assignment in an UPDATE.</summary>
-    public string Assignment => KeepWhenNull
-        ? $"{Column.Name} = coalesce({Column.Parameter}, {Column.Name})"
-        : $"{Column.Name} = {Column.Parameter}";
+    /// <summary>The column's assignment in an UPDATE, with parameters named after <paramref name="prefix"/>.</summary>
+    public string Assignment(char prefix) => KeepWhenNull
+        ? $"{Column.Name} = coalesce({prefix}{Column.Name}, {Column.Name})"
+        : $"{Column.Name} = {prefix}{Column.Name}";
 }
 
 /// <summary>
@@ -35,24 +35,28 @@ internal sealed class RowWrite<T>
         _columns = columns;
     }
 
-    /// <summary>The INSERT of a new row, returning its id.</summary>
-    public string Insert() =>
+    /// <summary>The INSERT of a new row, returning its id; parameters named with <paramref name="prefix"/> (<c>$</c> SQLite, <c>@</c> PostgreSQL).</summary>
+    public string Insert(char prefix = '$') =>
         $"INSERT INTO runs ({string.Join(", ", _columns.Select(c => c.Column.Name))}) "
-        + $"VALUES ({string.Join(", ", _columns.Select(c => c.Column.Parameter))}) RETURNING {RunColumns.Id.Name};";
+        + $"VALUES ({string.Join(", ", _columns.Select(c => prefix + c.Column.Name))}) RETURNING {RunColumns.Id.Name};";
 
-    /// <summary>The UPDATE of the row whose id is <c>$id</c>, and that meets <paramref name="condition"/> if given.</summary>
+    /// <summary>The UPDATE of the row whose id is the parameter <c>id</c>, and that meets <paramref name="condition"/> if given.</summary>
     /// <param name="condition">More of the WHERE clause (SQL, without parameters of its own), or null.</param>
-    public string Update(string? condition = null) =>
-        $"UPDATE runs SET {string.Join(", ", _columns.Select(c => c.Assignment))} "
-        + $"WHERE {RunColumns.Id.Name} = $id{(condition is null ? string.Empty : $" AND {condition}")};";
+    /// <param name="prefix">How parameters are named in the store's SQL.</param>
+    public string Update(string? condition = null, char prefix = '$') =>
+        $"UPDATE runs SET {string.Join(", ", _columns.Select(c => c.Assignment(prefix)))} "
+        + $"WHERE {RunColumns.Id.Name} = {prefix}id{(condition is null ? string.Empty : $" AND {condition}")};";
 
-    /// <summary>Binds the columns' values from <paramref name="value"/>.</summary>
-    public void Bind(SqliteCommand command, T value)
+    /// <summary>Binds the columns' values from <paramref name="value"/>, as parameters named <paramref name="prefix"/> and the column.</summary>
+    public void Bind(DbCommand command, T value, char prefix = '$')
     {
         ArgumentNullException.ThrowIfNull(command);
         foreach (var column in _columns)
         {
-            command.Parameters.AddWithValue(column.Column.Parameter, column.Value(value) ?? DBNull.Value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = prefix + column.Column.Name;
+            parameter.Value = column.Value(value) ?? DBNull.Value;
+            command.Parameters.Add(parameter);
         }
     }
 }

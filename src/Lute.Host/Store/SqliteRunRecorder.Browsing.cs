@@ -192,5 +192,5 @@ public sealed partial class SqliteRunRecorder : IRunBrowser
         return command;
     }
 
-    private static RunStatus ParseStatus(string text) => Enum.TryParse<RunStatus>(text, out var status) ? status : RunStatus.Abandoned;
+    private static RunStatus ParseStatus(string text) => StoredTime.Status(text);
 }

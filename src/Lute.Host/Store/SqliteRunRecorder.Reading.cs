@@ -47,45 +47,9 @@ public sealed partial class SqliteRunRecorder
         var row = new RunRow(reader);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(Read(row));
+            list.Add(row.ToRecord());
         }
 
         return list;
     }
-
-    private static RunRecord Read(RunRow row) => new()
-    {
-        Id = row.Integer(C.Id),
-        Task = row.Text(C.Task),
-        TaskFullName = row.TextOrNull(C.TaskFullName),
-        Description = row.TextOrNull(C.Description),
-        LastSeenAt = row.TextOrNull(C.LastSeenAt) is { } seen ? Parse(seen) : null,
-        TaskFile = row.TextOrNull(C.TaskFile),
-        Executor = row.Text(C.Executor),
-        Experiment = row.TextOrNull(C.Experiment),
-        ExperimentRun = row.TextOrNull(C.ExperimentRun),
-        Status = Enum.TryParse<RunStatus>(row.Text(C.Status), out var status) ? status : RunStatus.Abandoned,
-        ExitCode = row.Int32OrNull(C.ExitCode),
-        Signal = row.Int32OrNull(C.Signal),
-        Reason = row.TextOrNull(C.Reason),
-        LaunchFailed = row.Integer(C.LaunchFailed) != 0,
-        StartedAt = Parse(row.Text(C.StartedAt)),
-        EndedAt = row.TextOrNull(C.EndedAt) is { } ended ? Parse(ended) : null,
-        Host = row.Text(C.Host),
-        RunnerPid = row.Int32(C.RunnerPid),
-        TaskPid = row.Int32OrNull(C.TaskPid),
-        Command = StoredJson.ReadList(row.TextOrNull(C.Command)),
-        Parameters = StoredJson.ReadMap(row.TextOrNull(C.Parameters)),
-        Environment = StoredJson.ReadEnvironment(row.TextOrNull(C.Environment)),
-        Summary = StoredJson.ReadMap(row.TextOrNull(C.Summary)),
-        Payload = StoredJson.ReadValue(row.TextOrNull(C.Payload)),
-        Metadata = StoredJson.ReadValues(row.TextOrNull(C.Metadata)),
-        Details = StoredJson.ReadMap(row.TextOrNull(C.Details)),
-        Communicators = StoredJson.ReadList(row.TextOrNull(C.Communicators)),
-        LogPath = row.TextOrNull(C.LogPath),
-        WorkDirectory = row.TextOrNull(C.WorkDirectory),
-        ReportPath = row.TextOrNull(C.ReportPath),
-        Undelivered = StoredJson.ReadUndelivered(row.TextOrNull(C.Undelivered)),
-        HookErrors = StoredJson.ReadHookErrors(row.TextOrNull(C.HookErrors)),
-    };
 }

@@ -178,9 +178,7 @@ public sealed partial class SqliteRunRecorder : IRunRecorder
     private static void Add(SqliteCommand command, string name, object? value) =>
         command.Parameters.AddWithValue(name, value ?? DBNull.Value);
 
-    /// <summary>A time as the store keeps it: UTC, round-trip format.</summary>
-    private static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+    private static string Format(DateTimeOffset value) => StoredTime.Format(value);
 
-    private static DateTimeOffset Parse(string value) =>
-        DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    private static DateTimeOffset Parse(string value) => StoredTime.Parse(value);
 }

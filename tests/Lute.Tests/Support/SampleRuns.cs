@@ -9,13 +9,16 @@ internal static class SampleRuns
 {
     public static readonly DateTimeOffset Start = new(2025, 3, 4, 5, 6, 7, 891, TimeSpan.FromHours(2));
 
-    /// <summary>The recorders every theory asks: the SQLite store and the in-memory recorder.</summary>
-    public static TheoryData<string> Recorders => ["sqlite", "memory"];
+    /// <summary>The recorders every theory asks: the SQLite store, the PostgreSQL store and the in-memory recorder.</summary>
+    public static TheoryData<string> Recorders => ["sqlite", "postgresql", "memory"];
 
-    /// <summary>A new recorder of <paramref name="kind"/>; the SQLite one in <paramref name="folder"/>.</summary>
-    public static async Task<IRunRecorder> OpenAsync(string kind, string folder) => kind == "sqlite"
-        ? await SqliteRunRecorder.OpenAsync(Path.Combine(folder, "lute.db"))
-        : new InMemoryRunRecorder();
+    /// <summary>A new recorder of <paramref name="kind"/>; the SQLite one in <paramref name="folder"/>, the PostgreSQL one on a fresh database.</summary>
+    public static async Task<IRunRecorder> OpenAsync(string kind, string folder) => kind switch
+    {
+        "sqlite" => await SqliteRunRecorder.OpenAsync(Path.Combine(folder, "lute.db")),
+        "postgresql" => await PostgresRecorders.OpenAsync(),
+        _ => new InMemoryRunRecorder(),
+    };
 
     public static JsonElement Json(string json)
     {
