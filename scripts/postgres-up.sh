@@ -46,7 +46,7 @@ case $port in ''|*[!0-9]*) fail "LUTE_POSTGRES_PORT must be a port number, not '
 # as_postgres COMMAND...: runs COMMAND as the postgres user, from a directory it can read.
 as_postgres() { (cd / && runuser -u postgres -- "$@"); }
 # answers: the server accepts connections on its socket.
-answers() { "$bin/pg_isready" -q -h "$socket" -p "$port" -U postgres -d postgres -t 5; }
+answers() { as_postgres "$bin/pg_isready" -q -h "$socket" -p "$port" -U postgres -d postgres -t 5; }
 # postmaster_pid: the PID in the data directory's postmaster.pid, or nothing.
 postmaster_pid() { [ -r "$data/postmaster.pid" ] && head -n 1 "$data/postmaster.pid" || true; }
 
