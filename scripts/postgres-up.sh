@@ -11,15 +11,16 @@
 # scripts/postgres-down.sh stops exactly that one.
 #
 # Settings (environment):
-#   LUTE_POSTGRES_DIR      state: data/, socket/, postgres.log, passwords, pgpass, env, pids  (default /var/tmp/lute-postgres)
-#   LUTE_POSTGRES_PORT     the TCP port on 127.0.0.1 (and the socket's number)              (default 55432)
-#   LUTE_POSTGRES_TIMEOUT  seconds to wait for the server to start                          (default 60)
+#   LUTE_POSTGRES_DIR      state: data/, socket/, postgres.log, passwords, pgpass, env, pids
+#                          (default /var/tmp/lute-postgres)
+#   LUTE_POSTGRES_PORT     the TCP port on 127.0.0.1, and the Unix socket's number   (default 55432)
+#   LUTE_POSTGRES_TIMEOUT  seconds to wait for the server to start                   (default 60)
 #
 # Files it writes in the state directory, for the tests:
-#   env                      export LUTE_POSTGRES_HOST=... LUTE_POSTGRES_PORT=... LUTE_POSTGRES_SOCKET=... LUTE_POSTGRES_DIR=...
-#   <role>.password          each role's password, mode 0644
-#   pgpass                   a libpq password file (127.0.0.1:PORT:*:ROLE:PASSWORD), mode 0600, owned by the user who ran
-#                            sudo (or root)
+#   env              export LUTE_POSTGRES_HOST=... LUTE_POSTGRES_PORT=... LUTE_POSTGRES_SOCKET=... LUTE_POSTGRES_DIR=...
+#   <role>.password  each role's password, mode 0644
+#   pgpass           a libpq password file (127.0.0.1:PORT:*:ROLE:PASSWORD), mode 0600, owned by the user who ran
+#                    sudo (or root)
 set -euo pipefail
 
 dir=${LUTE_POSTGRES_DIR:-/var/tmp/lute-postgres}
