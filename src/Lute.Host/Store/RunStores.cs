@@ -22,11 +22,15 @@ public static class RunStores
     public static async Task<IRunRecorder> OpenAsync(HostConfiguration config, bool create, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (config.StoreConnection is not { } connection)
-        {
-            return await SqliteRunRecorder.OpenAsync(config.StorePath, create ? config.StoreMode : null, cancellationToken).ConfigureAwait(false);
-        }
+        return config.StoreConnection is { } connection
+            ? await OpenPostgresAsync(config, connection, cancellationToken).ConfigureAwait(false)
+            : await SqliteRunRecorder.OpenAsync(config.StorePath, create ? config.StoreMode : null, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Only this method names Npgsql's types: a SQLite run never loads it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<IRunRecorder> OpenPostgresAsync(HostConfiguration config, string connection, CancellationToken cancellationToken)
+    {
         if (config.StorePasswordFile is { } file)
         {
             string password;

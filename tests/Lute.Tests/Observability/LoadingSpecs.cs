@@ -12,7 +12,7 @@ namespace Lute.Tests.Observability;
 [Collection(ProcessCollection.Name)]
 public sealed class LoadingSpecs
 {
-    private static readonly string[] Libraries = ["OpenTelemetry", "Spectre.Console", "Prometheus.NetStandard", "prometheus-net"];
+    private static readonly string[] Libraries = ["OpenTelemetry", "Spectre.Console", "Prometheus.NetStandard", "prometheus-net", "Npgsql"];
 
     [Fact]
     public async Task A_plain_run_maps_none_of_the_observability_libraries_nor_aspnetcore_and_metrics_map_prometheus_net_only()
