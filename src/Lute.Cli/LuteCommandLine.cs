@@ -37,6 +37,7 @@ internal static class LuteCommandLine
             SignalCommand.Create("continue", "Continues a stopped task (SIGCONT, through its runner)"),
             SignalCommand.Create("cancel", "Cancels a run: its runner sends the task's cancel signal, then SIGKILL after the grace period, and records it CANCELLED"),
             DashboardCommand.Create(),
+            StoreCommand.Create(),
             CompletionCommand.Create(),
         };
         root.Options.Add(Config);

@@ -156,8 +156,12 @@ public sealed partial class PostgresRunRecorder : IRunRecorder
     /// <summary>The schema version of the database, 0 when it has none yet.</summary>
     private static async Task<int> VersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        // Two statements: a query naming a table that does not exist fails when parsed, whatever its CASE says.
-        await using var exists = new NpgsqlCommand("SELECT to_regclass('lute_schema') IS NOT NULL;", connection);
+        // Two statements: a query naming a table that does not exist fails when parsed, whatever its CASE says. The
+        // catalog is read as a table (a fresh snapshot per statement), not by to_regclass: that one looks in this
+        // session's catalog cache, which an advisory lock does not refresh, so a runner that waited for another's
+        // migration would not see the table it created.
+        await using var exists = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relname = 'lute_schema' AND relnamespace = current_schema()::regnamespace);", connection);
         if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
         {
             return 0;

@@ -72,6 +72,85 @@ public sealed class PostgresStoreSpecs
     }
 
     [Fact]
+    public async Task Fifty_runners_starting_at_once_on_a_new_database_create_its_schema_once_and_lose_no_run()
+    {
+        const int Runners = 50;
+        using var workspace = Workspace.Create();
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        var address = $"postgresql://{PostgresServer.Writer}@127.0.0.1:{PostgresServer.Port}/{database.Name}";
+        var config = workspace.Write("postgres.yaml", $"logs: logs\nstore: {address}\n");
+        var tasks = workspace.Write("tasks.yaml", "tasks:\n  Quick:\n    command: [sh, -c, 'echo quick']\n");
+        var environment = new Dictionary<string, string?> { ["PGPASSFILE"] = PostgresServer.PassFile, ["PGPASSWORD"] = null };
+        var runners = Enumerable.Range(0, Runners)
+            .Select(_ => ChildProcess.Start(Repo.Lute, ["run", tasks, "--config", config], workspace.Root, environment))
+            .ToList();
+        try
+        {
+            foreach (var runner in runners)
+            {
+                Assert.True(await runner.WaitForExitAsync(TimeSpan.FromMinutes(3)) == ExitCodes.Completed, runner.Output);
+                Assert.True(runner.Output.Contains($"Result recorded in {address}", StringComparison.Ordinal), runner.Output);
+            }
+        }
+        finally
+        {
+            runners.ForEach(r => r.Dispose());
+        }
+
+        // The first runner created the schema (the writer may create in this test database), so it owns the table.
+        await using var store = await PostgresRunRecorder.OpenAsync(database.ConnectionString(PostgresServer.Writer));
+        var runs = await store.HistoryAsync(1000, null, CancellationToken.None);
+        Assert.Equal(Runners, runs.Count);
+        Assert.Equal(Enumerable.Range(1, Runners).Select(i => (long)i), runs.Select(r => r.Id).Order());
+        Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
+        Assert.Equal(Runners, runs.Select(r => r.RunnerPid).Distinct().Count());
+        await using var connection = await PostgresServer.OpenAsync(PostgresServer.Writer, database.Name);
+        await using var versions = new Npgsql.NpgsqlCommand("SELECT count(*), max(version) FROM lute_schema;", connection);
+        await using var reader = await versions.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((1L, 1), (reader.GetInt64(0), reader.GetInt32(1)));
+    }
+
+    [Fact]
+    public async Task Store_migrate_copies_a_sqlite_history_once_and_the_copy_shows_the_same()
+    {
+        using var workspace = Workspace.Create();
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        await (await PostgresRunRecorder.OpenAsync(database.ConnectionString(PostgresServer.Owner))).DisposeAsync();
+        await using (var sqlite = await SqliteRunRecorder.OpenAsync(workspace.StorePath))
+        {
+            var id = await sqlite.StartedAsync(SampleRuns.Started(), CancellationToken.None);
+            await sqlite.LaunchedAsync(id, SampleRuns.Launched(), CancellationToken.None);
+            await sqlite.FinishedAsync(id, SampleRuns.Finished(), CancellationToken.None);
+            await sqlite.StartedAsync(SampleRuns.Started("Merge", host: "node-9"), CancellationToken.None);
+            var third = await sqlite.StartedAsync(SampleRuns.Started("Index", runnerPid: 99), CancellationToken.None);
+            await sqlite.FinishedAsync(third, StoreSeed.Ended(RunStatus.Completed, SampleRuns.Start, 2), CancellationToken.None);
+        }
+
+        var address = $"postgresql://{PostgresServer.Writer}@127.0.0.1:{PostgresServer.Port}/{database.Name}";
+        var config = workspace.Write("postgres.yaml", $"logs: logs\nstore: {address}\n");
+        var environment = new Dictionary<string, string?> { ["PGPASSFILE"] = PostgresServer.PassFile, ["PGPASSWORD"] = null };
+        var first = await LuteAsync(workspace, config, $"store migrate --from {workspace.StorePath}", environment);
+        Assert.True(first.Code == 0, first.Output);
+        Assert.Contains($"Copied 3 runs from {workspace.StorePath} to {address}; 0 were there already (3 read)", first.Output, StringComparison.Ordinal);
+        var again = await LuteAsync(workspace, config, $"store migrate --from {workspace.StorePath}", environment);
+        Assert.True(again.Code == 0, again.Output);
+        Assert.Contains("Copied 0 runs", again.Output, StringComparison.Ordinal);
+        Assert.Contains("3 were there already (3 read)", again.Output, StringComparison.Ordinal);
+
+        foreach (var command in new[] { "history", "show 1", "show 2", "show 3 --json" })
+        {
+            var fromSqlite = await LuteAsync(workspace, workspace.ConfigPath, command, environment);
+            var fromPostgres = await LuteAsync(workspace, config, command, environment);
+            Assert.Equal(fromSqlite.Output.Replace(workspace.StorePath, "STORE", StringComparison.Ordinal), fromPostgres.Output.Replace(address, "STORE", StringComparison.Ordinal));
+        }
+
+        var toSqlite = await LuteAsync(workspace, workspace.ConfigPath, $"store migrate --from {workspace.StorePath}", environment);
+        Assert.True(toSqlite.Code == ExitCodes.BadInput, toSqlite.Output);
+        Assert.Contains("is a SQLite file; name a PostgreSQL store", toSqlite.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_password_in_plugins_yaml_a_wrong_password_no_server_and_a_newer_schema_each_say_what_to_fix()
     {
         using var workspace = Workspace.Create();
