@@ -55,6 +55,7 @@ internal static class LiveStreams
             }
 
             seen = await store.WaitAsync(seen, cancellationToken).ConfigureAwait(false);
+            await context.Browser.SettleAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -116,6 +117,7 @@ internal static class LiveStreams
             cancellationToken.ThrowIfCancellationRequested();
             seenStore = store.Version;
             seenLog = log?.Version ?? 0;
+            await context.Browser.SettleAsync(cancellationToken).ConfigureAwait(false);
             run = await context.Runs.GetAsync(id, cancellationToken).ConfigureAwait(false) ?? run;
         }
     }

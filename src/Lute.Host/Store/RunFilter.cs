@@ -100,6 +100,13 @@ public interface IRunBrowser
     /// <param name="cancellationToken">Cancels the read.</param>
     Task<RunsSince> SinceAsync(long after, IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Returns once a write that was under way has committed and is visible to reads. A viewer woken by a change of
+    /// the store's files calls it before reading: the file changes a moment before the write's commit is visible.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    Task SettleAsync(CancellationToken cancellationToken);
+
     /// <summary>The number of runs in each status.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     Task<IReadOnlyDictionary<RunStatus, long>> StatusCountsAsync(CancellationToken cancellationToken);

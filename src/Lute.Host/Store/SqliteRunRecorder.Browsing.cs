@@ -104,6 +104,20 @@ public sealed partial class SqliteRunRecorder : IRunBrowser
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A writer appends its frames to the -wal file (which is what wakes a viewer), then publishes the commit in the
+    /// shared-memory index, which no file event shows; a read in between still sees the store without it, and if it
+    /// was the last write, nothing would wake the viewer again. Taking the write lock and giving it back at once
+    /// waits (busy timeout) for the writer that holds it to finish, so the read that follows sees its commit.
+    /// </remarks>
+    public Task SettleAsync(CancellationToken cancellationToken) =>
+        GuardAsync("read runs", async () =>
+        {
+            await ExecuteAsync(_connection, "BEGIN IMMEDIATE; ROLLBACK;", cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyDictionary<RunStatus, long>> StatusCountsAsync(CancellationToken cancellationToken) =>
         GuardAsync("count runs", async () =>
         {
