@@ -80,7 +80,4 @@ internal static class Endpoints
         };
         return Results.Stream(stream, type);
     }
-
-    /// <summary>The run's page address, for messages.</summary>
-    public static string RunAddress(long id) => "/runs/" + id.ToString(CultureInfo.InvariantCulture);
 }

@@ -128,45 +128,14 @@ internal static class HistoryCommand
             }
         }
 
-        Line("run", run.Id.ToString(CultureInfo.InvariantCulture));
-        Line("task", run.TaskFullName is { } full ? $"{run.Task} (as given: {full})" : run.Task);
-        Line("description", run.Description);
-        Line("task file", run.TaskFile);
-        Line("executor", run.Executor);
-        Line("experiment", run.Experiment);
-        Line("exp. run", run.ExperimentRun);
-        Line("status", run.EndedAt is null ? $"{run.Status.ToString().ToUpperInvariant()} (not finished: still running, or its runner died)" : run.Status.ToString().ToUpperInvariant());
-        Line("exit code", run.ExitCode?.ToString(CultureInfo.InvariantCulture));
-        Line("signal", run.Signal?.ToString(CultureInfo.InvariantCulture));
-        Line("reason", run.Reason);
-        Line("launch failed", run.LaunchFailed ? "yes" : "no");
-        Line("started", run.StartedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        Line("ended", run.EndedAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        Line("duration", run.Duration is { } d ? $"{d.TotalSeconds:0.###}s" : null);
-        Line("host", run.Host);
-        Line("runner pid", run.RunnerPid.ToString(CultureInfo.InvariantCulture));
-        Line("task pid", run.TaskPid?.ToString(CultureInfo.InvariantCulture));
-        Line("work dir", run.WorkDirectory);
-        Line("log", run.LogPath);
-        Line("report", run.ReportPath);
-        // The JSON columns as the store keeps them (StoredJson), in the order they were read.
-        Json("command", StoredJson.List(run.Command));
-        Json("parameters", StoredJson.Map(run.Parameters));
-        Json("environment", StoredJson.Environment(run.Environment));
-        Json("communicators", run.Communicators.Count == 0 ? null : StoredJson.List(run.Communicators));
-        // Recorded at launch, even when the executor gave none: only a run never launched has no details at all.
-        Json("details", run.Details.Count == 0 && run.Communicators.Count == 0 ? null : StoredJson.Map(run.Details));
-        Json("summary", run.Summary.Count == 0 ? null : StoredJson.Map(run.Summary));
-        Json("payload", run.Payload is { } payload ? StoredJson.Value(payload) : null);
-        Json("metadata", run.Metadata.Count == 0 ? null : StoredJson.Values(run.Metadata));
-        if (run.HookErrors.Count > 0)
+        foreach (var (key, value) in RunDescription.Fields(run))
         {
-            Json("hook errors", StoredJson.HookErrors(run.HookErrors));
+            Line(key, value);
         }
 
-        if (run.Undelivered.Count > 0)
+        foreach (var (key, json) in RunDescription.JsonSections(run))
         {
-            Json("undelivered", StoredJson.Undelivered(run.Undelivered));
+            Json(key, json);
         }
 
         return text.ToString();

@@ -104,35 +104,17 @@ internal static class RunPage
             }
         }
 
-        Row("run", run.Id.ToString(CultureInfo.InvariantCulture));
-        Row("task", run.TaskFullName is { } full ? $"{run.Task} (as given: {full})" : run.Task);
-        Row("description", run.Description);
-        Row("task file", run.TaskFile);
-        Row("executor", run.Executor);
-        Row("experiment", run.Experiment);
-        Row("exp. run", run.ExperimentRun);
-        Row("status", run.EndedAt is null ? $"{run.Status.ToString().ToUpperInvariant()} (not finished: still running, or its runner died)" : run.Status.ToString().ToUpperInvariant());
-        Row("exit code", run.ExitCode?.ToString(CultureInfo.InvariantCulture));
-        Row("signal", run.Signal?.ToString(CultureInfo.InvariantCulture));
-        Row("reason", run.Reason);
-        Row("launch failed", run.LaunchFailed ? "yes" : "no");
-        Row("started", run.StartedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        Row("ended", run.EndedAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        Row("duration", run.Duration is { } d ? d.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s" : null);
-        Row("host", run.Host);
-        Row("runner pid", run.RunnerPid.ToString(CultureInfo.InvariantCulture));
-        Row("task pid", run.TaskPid?.ToString(CultureInfo.InvariantCulture));
-        Row("work dir", run.WorkDirectory);
-        Row("log", run.LogPath);
-        Row("report", run.ReportPath);
-        Json("command", StoredJson.List(run.Command));
-        Json("parameters", StoredJson.Map(run.Parameters));
-        Json("environment", StoredJson.Environment(run.Environment));
-        Json("communicators", run.Communicators.Count == 0 ? null : StoredJson.List(run.Communicators));
-        Json("details", run.Details.Count == 0 && run.Communicators.Count == 0 ? null : StoredJson.Map(run.Details));
-        Json("summary", run.Summary.Count == 0 ? null : StoredJson.Map(run.Summary));
-        Json("payload", run.Payload is { } payload ? StoredJson.Value(payload) : null);
-        Json("metadata", run.Metadata.Count == 0 ? null : StoredJson.Values(run.Metadata));
+        foreach (var (key, value) in RunDescription.Fields(run))
+        {
+            Row(key, value);
+        }
+
+        // Hook errors and undelivered requests have tables of their own below.
+        foreach (var (key, json) in RunDescription.JsonSections(run).Where(s => s.Key is not ("hook errors" or "undelivered")))
+        {
+            Json(key, json);
+        }
+
         html.Raw("</table>\n");
     }
 

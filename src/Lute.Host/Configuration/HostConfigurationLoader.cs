@@ -226,7 +226,7 @@ public static class HostConfigurationLoader
         try
         {
             var connection = PostgresStoreSetting.ConnectionString(text);
-            return config with { StoreConnection = connection, StorePath = PostgresStoreSetting.Describe(connection), StorePasswordFile = passwordFile };
+            return config with { StoreConnection = connection, StorePath = Store.PostgresRunRecorder.Describe(new Npgsql.NpgsqlConnectionStringBuilder(connection)), StorePasswordFile = passwordFile };
         }
         catch (FormatException e)
         {

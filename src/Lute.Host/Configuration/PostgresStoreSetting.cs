@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 
 namespace Lute.Host.Configuration;
@@ -79,13 +78,6 @@ internal static class PostgresStoreSetting
 
         builder.ApplicationName ??= "lute";
         return builder.ConnectionString;
-    }
-
-    /// <summary>The store's address in words for messages: never with a password.</summary>
-    public static string Describe(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        return string.Create(CultureInfo.InvariantCulture, $"postgresql://{builder.Username ?? System.Environment.UserName}@{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username ?? System.Environment.UserName}");
     }
 
     /// <summary>The fix to show with a problem of the setting.</summary>

@@ -113,7 +113,8 @@ public sealed partial class PostgresRunRecorder : IRunRecorder
     public static string Describe(NpgsqlConnectionStringBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return string.Create(CultureInfo.InvariantCulture, $"postgresql://{builder.Username ?? System.Environment.UserName}@{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}");
+        var user = builder.Username ?? System.Environment.UserName;
+        return string.Create(CultureInfo.InvariantCulture, $"postgresql://{user}@{builder.Host}:{builder.Port}/{builder.Database ?? user}");
     }
 
     /// <inheritdoc />

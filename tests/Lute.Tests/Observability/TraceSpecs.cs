@@ -34,14 +34,7 @@ public sealed class TraceSpecs
                 tasklets:
                   before: [ { name: prepare, command: [/bin/true] } ]
             """,
-            new Dictionary<string, string?>
-            {
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url.ToString().TrimEnd('/'),
-                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-                ["OTEL_TRACES_EXPORTER"] = null,
-                ["OTEL_SDK_DISABLED"] = null,
-                ["TRACEPARENT"] = null,
-            });
+            Exporting(receiver));
 
         Assert.True(code == ExitCodes.Completed, process.Output);
         // lute has exited: everything it exported has arrived (the export is flushed before the exit).
@@ -76,14 +69,7 @@ public sealed class TraceSpecs
               Traced:
                 command: ["{{Repo.TestTask}}", traceparent, "{{seen}}"]
             """,
-            new Dictionary<string, string?>
-            {
-                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url.ToString().TrimEnd('/'),
-                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-                ["OTEL_TRACES_EXPORTER"] = null,
-                ["OTEL_SDK_DISABLED"] = null,
-                ["TRACEPARENT"] = null,
-            });
+            Exporting(receiver));
 
         // A hook that throws is not critical: the run completes, its span says OK, the hook's span says ERROR and why.
         Assert.True(code == ExitCodes.Completed, process.Output);
@@ -116,4 +102,14 @@ public sealed class TraceSpecs
         Assert.True(code == ExitCodes.Completed, process.Output);
         Assert.Equal("unset", await File.ReadAllTextAsync(seen));
     }
+
+    /// <summary>lute's environment for an OTLP/HTTP export to <paramref name="receiver"/>, and no trace of its own parent.</summary>
+    private static Dictionary<string, string?> Exporting(FacilityServer receiver) => new()
+    {
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url.ToString().TrimEnd('/'),
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        ["OTEL_TRACES_EXPORTER"] = null,
+        ["OTEL_SDK_DISABLED"] = null,
+        ["TRACEPARENT"] = null,
+    };
 }
