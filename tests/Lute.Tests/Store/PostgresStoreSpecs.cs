@@ -108,7 +108,7 @@ public sealed class PostgresStoreSpecs
         await using var versions = new Npgsql.NpgsqlCommand("SELECT count(*), max(version) FROM lute_schema;", connection);
         await using var reader = await versions.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        Assert.Equal((1L, 1), (reader.GetInt64(0), reader.GetInt32(1)));
+        Assert.Equal((1L, PostgresRunRecorder.SchemaVersion), (reader.GetInt64(0), reader.GetInt32(1)));
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class PostgresStoreSpecs
         var newer = workspace.Write("newer.yaml", $"logs: logs\nstore: postgresql://lute_reader@127.0.0.1:{port}/{database.Name}\n");
         (code, output) = await LuteAsync(workspace, newer, "history", new Dictionary<string, string?> { ["PGPASSFILE"] = PostgresServer.PassFile, ["PGPASSWORD"] = null });
         Assert.True(code == ExitCodes.Internal, output);
-        Assert.Contains("has schema version 99, newer than this build's 1; upgrade lute", output, StringComparison.Ordinal);
+        Assert.Contains($"has schema version 99, newer than this build's {PostgresRunRecorder.SchemaVersion}; upgrade lute", output, StringComparison.Ordinal);
     }
 
     private static int MetricsFreePort() => Lute.Tests.Observability.MetricsSpecs.FreePort();
