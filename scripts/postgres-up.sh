@@ -2,7 +2,9 @@
 # Starts the private PostgreSQL 15 cluster the result store's PostgreSQL tests run against, on this machine: its own
 # data directory, socket directory and port, never Debian's default cluster (15/main) and never systemd.
 #   - initdb (UTF8; peer authentication over the Unix socket, scram-sha-256 over TCP) the first time;
-#   - listens on 127.0.0.1 only; durability is switched off for speed (fsync, synchronous_commit, full_page_writes);
+#   - listens on 127.0.0.1, and on the bridge address of the three-node cluster (10.77.0.1 on lutebr0, from
+#     scripts/multinode-up.sh) when that bridge exists, so runners on the namespace nodes reach it over TCP; nothing
+#     else. Durability is switched off for speed (fsync, synchronous_commit, full_page_writes);
 #   - roles lute_owner (LOGIN CREATEDB), lute_writer and lute_reader (LOGIN), each with a random password, and a
 #     database lute owned by lute_owner.
 # Runs as root; the server programs run as the postgres OS user. Idempotent: a cluster that runs (its recorded
@@ -19,7 +21,8 @@
 # Files it writes in the state directory, for the tests:
 #   env              export LUTE_POSTGRES_HOST=... LUTE_POSTGRES_PORT=... LUTE_POSTGRES_SOCKET=... LUTE_POSTGRES_DIR=...
 #   <role>.password  each role's password, mode 0644
-#   pgpass           a libpq password file (127.0.0.1:PORT:*:ROLE:PASSWORD), mode 0600, owned by the user who ran
+#   pgpass           a libpq password file (127.0.0.1:PORT:*:ROLE:PASSWORD, and the same for 10.77.0.1), mode 0600,
+#                    owned by the user who ran
 #                    sudo (or root)
 set -euo pipefail
 
@@ -69,9 +72,15 @@ fi
 [ "$(cat "$data/PG_VERSION")" = 15 ] || fail "$data holds a PostgreSQL $(cat "$data/PG_VERSION") cluster, not 15: run scripts/postgres-down.sh --purge"
 
 # 3. Its configuration: a file of its own, included from postgresql.conf (included once; rewritten when it changes).
+# The three-node cluster's bridge, when it is up (test.sh starts it first): its runners write to this server.
+bridge_address=10.77.0.1
+listen=127.0.0.1
+if ip -4 -o addr show dev lutebr0 2>/dev/null | grep -q " $bridge_address/"; then
+  listen="127.0.0.1,$bridge_address"
+fi
 desired=$(cat <<EOF
 $marker
-listen_addresses = '127.0.0.1'
+listen_addresses = '$listen'
 port = $port
 unix_socket_directories = '$socket'
 # Up to fifty concurrent runners each hold connections.
@@ -88,6 +97,12 @@ EOF
 grep -q "^include_if_exists = 'lute.conf'" "$data/postgresql.conf" \
   || printf "\n%s\ninclude_if_exists = 'lute.conf'\n" "$marker" >> "$data/postgresql.conf"
 changed=0
+# Password logins from the bridge's subnet (only the namespace nodes are on it), after initdb's 127.0.0.1 lines.
+hba_line="host    all             all             ${bridge_address%.*}.0/24           scram-sha-256"
+if ! grep -qxF "$hba_line" "$data/pg_hba.conf"; then
+  printf '%s\n%s\n' "$marker" "$hba_line" >> "$data/pg_hba.conf"
+  changed=1
+fi
 if [ ! -f "$data/lute.conf" ] || [ "$(cat "$data/lute.conf")" != "$desired" ]; then
   printf '%s\n' "$desired" > "$data/lute.conf"
   chown postgres:postgres "$data/lute.conf"
@@ -157,11 +172,13 @@ printf '%s\n' "$sql" | as_postgres "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$soc
 
 # 6. The libpq password file and the environment file.
 owner=${SUDO_UID:-0}
-{ for role in "${roles[@]}"; do printf '127.0.0.1:%s:*:%s:%s\n' "$port" "$role" "$(cat "$dir/$role.password")"; done; } > "$dir/pgpass.new"
+{ for role in "${roles[@]}"; do
+    for address in 127.0.0.1 "$bridge_address"; do printf '%s:%s:*:%s:%s\n' "$address" "$port" "$role" "$(cat "$dir/$role.password")"; done
+  done; } > "$dir/pgpass.new"
 chmod 0600 "$dir/pgpass.new" && chown "$owner" "$dir/pgpass.new" && mv "$dir/pgpass.new" "$dir/pgpass"
 printf 'export LUTE_POSTGRES_HOST=127.0.0.1 LUTE_POSTGRES_PORT=%s LUTE_POSTGRES_SOCKET=%s LUTE_POSTGRES_DIR=%s\n' \
   "$port" "$socket" "$dir" > "$dir/env.new"
 chmod 0644 "$dir/env.new" && mv "$dir/env.new" "$dir/env"
 
 version=$(as_postgres "$bin/psql" -X -At -h "$socket" -p "$port" -U postgres -d lute -c 'SHOW server_version')
-say "ready: PostgreSQL $version on 127.0.0.1:$port (pid $(recorded postgres)), socket $socket, roles ${roles[*]}, database lute; env: $dir/env"
+say "ready: PostgreSQL $version on $listen port $port (pid $(recorded postgres)), socket $socket, roles ${roles[*]}, database lute; env: $dir/env"

@@ -34,7 +34,7 @@ public static partial class RunnerSignals
 
         if (!string.Equals(run.Host, System.Environment.MachineName, StringComparison.Ordinal))
         {
-            return $"run {Id(run)} runs on {run.Host}; run 'lute {verb}' there";
+            return $"run {Id(run)} runs on {run.Host}: with a SQLite store, 'lute {verb}' reaches a runner only from its own host; run it there, or use a PostgreSQL store, which reaches runners on any host";
         }
 
         if (run.RunnerPid <= 1 || run.RunnerPid == System.Environment.ProcessId)

@@ -66,6 +66,11 @@ public sealed partial class TaskRunner
         scope.Own(prepared, p => DisposeHooksAsync(p, log.Runner));
         var dispatcher = new HookDispatcher(hooks, log.Runner, reason => { critical.Set(reason); control.Cancel(reason); }, state.AddHookError, request.Observer);
         request.Controls?.Attach(control);
+        if (RemoteControl.Listen(recorded.Recorder, recorded.RunId, control, log.Runner) is { } remote)
+        {
+            scope.Own(remote, r => { r.Dispose(); return ValueTask.CompletedTask; });
+        }
+
         scope.Own(cancellationToken.Register(() => control.Cancel("cancelled by the caller")));
         var events = new RunEvents(state, recorded.Recorder, run.RunId, log, dispatcher, listener?.Hosts, run.TaskName, request.Observer);
         var live = new LiveRun

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using Npgsql;
@@ -92,9 +93,15 @@ public sealed partial class PostgresRunRecorder : IRunRecorder
 
     private readonly NpgsqlDataSource _source;
 
-    private PostgresRunRecorder(NpgsqlDataSource source, string location)
+    /// <summary>Connections that are never pooled: one per run this recorder started, held until its outcome.</summary>
+    private readonly NpgsqlDataSource _own;
+
+    private readonly ConcurrentDictionary<long, PostgresRunPresence> _presences = new();
+
+    private PostgresRunRecorder(NpgsqlDataSource source, NpgsqlDataSource own, string location)
     {
         _source = source;
+        _own = own;
         Location = location;
     }
 
@@ -127,7 +134,9 @@ public sealed partial class PostgresRunRecorder : IRunRecorder
 
         var location = Describe(builder);
         var source = NpgsqlDataSource.Create(builder);
-        var store = new PostgresRunRecorder(source, location);
+        // Keepalives, so that a runner whose server went away notices while its task runs, not at its end.
+        var own = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false, KeepAlive = builder.KeepAlive == 0 ? 15 : builder.KeepAlive });
+        var store = new PostgresRunRecorder(source, own, location);
         try
         {
             await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
@@ -135,7 +144,7 @@ public sealed partial class PostgresRunRecorder : IRunRecorder
         }
         catch
         {
-            await source.DisposeAsync().ConfigureAwait(false);
+            await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -148,8 +157,20 @@ public sealed partial class PostgresRunRecorder : IRunRecorder
         return string.Create(CultureInfo.InvariantCulture, $"postgresql://{user}@{builder.Host}:{builder.Port}/{builder.Database ?? user}");
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => _source.DisposeAsync();
+    /// <summary>Ends the sessions of the runs still held (their locks are released) and closes the pool.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var id in _presences.Keys)
+        {
+            if (_presences.TryRemove(id, out var presence))
+            {
+                await presence.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        await _own.DisposeAsync().ConfigureAwait(false);
+        await _source.DisposeAsync().ConfigureAwait(false);
+    }
 
     private Task MigrateAsync(CancellationToken cancellationToken) =>
         GuardAsync("open", async connection =>
@@ -204,12 +225,19 @@ public sealed partial class PostgresRunRecorder : IRunRecorder
     }
 
     /// <summary>Runs <paramref name="body"/> on a pooled connection; a server or network error becomes a <see cref="StoreException"/>.</summary>
-    private async Task<T> GuardAsync<T>(string action, Func<NpgsqlConnection, Task<T>> body, CancellationToken cancellationToken)
-    {
-        try
+    private Task<T> GuardAsync<T>(string action, Func<NpgsqlConnection, Task<T>> body, CancellationToken cancellationToken) =>
+        GuardedAsync(action, async () =>
         {
             await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             return await body(connection).ConfigureAwait(false);
+        });
+
+    /// <summary>Runs <paramref name="body"/>; a server or network error becomes a <see cref="StoreException"/>.</summary>
+    private async Task<T> GuardedAsync<T>(string action, Func<Task<T>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
         }
         catch (PostgresException e)
         {

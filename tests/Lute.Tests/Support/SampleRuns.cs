@@ -12,6 +12,9 @@ internal static class SampleRuns
     /// <summary>The recorders every theory asks: the SQLite store, the PostgreSQL store and the in-memory recorder.</summary>
     public static TheoryData<string> Recorders => ["sqlite", "postgresql", "memory"];
 
+    /// <summary>The recorders that tell a runner's death by its process on its own host (PostgreSQL tells it by the run's lock).</summary>
+    public static TheoryData<string> ProcessCheckingRecorders => ["sqlite", "memory"];
+
     /// <summary>A new recorder of <paramref name="kind"/>; the SQLite one in <paramref name="folder"/>, the PostgreSQL one on a fresh database.</summary>
     public static async Task<IRunRecorder> OpenAsync(string kind, string folder) => kind switch
     {

@@ -190,7 +190,7 @@ public sealed class RunRecorderSpecs : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Recorders))]
+    [MemberData(nameof(SampleRuns.ProcessCheckingRecorders), MemberType = typeof(SampleRuns))]
     public async Task Unfinished_runs_of_this_host_whose_runner_is_gone_are_marked_abandoned_at_their_last_sign_of_life(string kind)
     {
         await using var recorder = await OpenAsync(kind);
