@@ -11,7 +11,7 @@ namespace Lute.Host.Store;
 /// The connection waits for notifications on the socket (no polling); each wakes a claim of the run's open requests
 /// on a pooled connection. A lost connection is restored, with growing pauses, until the run ends.
 /// </summary>
-internal sealed class PostgresRunPresence : IAsyncDisposable
+internal sealed partial class PostgresRunPresence : IAsyncDisposable
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(30);
@@ -138,12 +138,14 @@ internal sealed class PostgresRunPresence : IAsyncDisposable
             {
                 await _connection.WaitAsync(token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (Exception) when (token.IsCancellationRequested)
             {
-                return;
+                return; // the run ended: whatever the wait says as it is cut short
             }
             catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
             {
+                // A server that went away took the pool's idle connections with it: none is handed out again.
+                _pool.Clear();
                 Problem($"the run's session with the result store was lost ({e.Message}); restoring it");
                 if (!await RestoreAsync(token).ConfigureAwait(false))
                 {
@@ -179,9 +181,10 @@ internal sealed class PostgresRunPresence : IAsyncDisposable
                 connection.Notification += OnNotification;
                 await lost.DisposeAsync().ConfigureAwait(false);
                 _wakes.Writer.TryWrite(true); // what was asked meanwhile
+                Problem("the run's session with the result store is restored; requests from other hosts reach the runner again");
                 return true;
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (Exception) when (token.IsCancellationRequested)
             {
                 return false;
             }
@@ -190,91 +193,5 @@ internal sealed class PostgresRunPresence : IAsyncDisposable
                 pause = pause * 2 > LongestPause ? LongestPause : pause * 2;
             }
         }
-    }
-
-    /// <summary>On each wake, marks the run's open requests answered and hands them to the listener, oldest first.</summary>
-    private async Task ClaimAsync()
-    {
-        var token = _ending.Token;
-        try
-        {
-            await foreach (var _ in _wakes.Reader.ReadAllAsync(token).ConfigureAwait(false))
-            {
-                if (Current() is not { } listener)
-                {
-                    continue;
-                }
-
-                IReadOnlyList<RunControlRequest> requests;
-                try
-                {
-                    requests = await ClaimOpenAsync(token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
-                {
-                    Problem($"the requests for this run cannot be read from the result store: {e.Message}");
-                    continue;
-                }
-
-                foreach (var request in requests)
-                {
-                    await listener.HandleAsync(request).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // the run ended
-        }
-    }
-
-    private async Task<IReadOnlyList<RunControlRequest>> ClaimOpenAsync(CancellationToken token)
-    {
-        await using var connection = await _pool.OpenConnectionAsync(token).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            "UPDATE run_requests SET answered_at = @now WHERE run_id = @id AND answered_at IS NULL RETURNING id, verb, asked_by, asked_at;", connection);
-        command.Parameters.AddWithValue("now", StoredTime.Format(DateTimeOffset.UtcNow));
-        command.Parameters.AddWithValue("id", RunId);
-        var claimed = new List<(long Id, RunControlRequest Request)>();
-        await using (var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(token).ConfigureAwait(false))
-            {
-                claimed.Add((reader.GetInt64(0), new RunControlRequest(reader.GetString(1), reader.GetString(2), StoredTime.Parse(reader.GetString(3)))));
-            }
-        }
-
-        return [.. claimed.OrderBy(c => c.Id).Select(c => c.Request)];
-    }
-
-    private Listener? Current()
-    {
-        lock (_gate)
-        {
-            return _listener;
-        }
-    }
-
-    private void Problem(string what) => Current()?.Problem(what);
-
-    private void Detach(Listener listener)
-    {
-        lock (_gate)
-        {
-            if (ReferenceEquals(_listener, listener))
-            {
-                _listener = null;
-            }
-        }
-    }
-
-    /// <summary>The runner's side of <see cref="Listen"/>.</summary>
-    private sealed class Listener(PostgresRunPresence presence, Func<RunControlRequest, ValueTask> onRequest, Action<string> onProblem) : IDisposable
-    {
-        public ValueTask HandleAsync(RunControlRequest request) => onRequest(request);
-
-        public void Problem(string what) => onProblem(what);
-
-        public void Dispose() => presence.Detach(this);
     }
 }

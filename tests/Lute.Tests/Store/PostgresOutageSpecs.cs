@@ -46,6 +46,7 @@ public sealed class PostgresOutageSpecs
             Assert.Contains("[Outage stdout] finished", run.Output, StringComparison.Ordinal);
             Assert.Contains("COMPLETED", run.Output, StringComparison.Ordinal);
             Assert.Contains("Result NOT recorded: cannot record the outcome in the result store " + address, run.Output, StringComparison.Ordinal);
+            Assert.Contains("Control from other hosts: the run's session with the result store was lost", run.Output, StringComparison.Ordinal);
 
             await ScriptAsync("postgres-up.sh", cluster);
             var again = workspace.Write("again.yaml", "tasks:\n  Again:\n    command: [sh, -c, 'echo again']\n");
@@ -58,6 +59,43 @@ public sealed class PostgresOutageSpecs
                 $"Host=127.0.0.1;Port={port};Username=lute_owner;Database=lute;Passfile={Path.Combine(folder, "pgpass")};Pooling=false");
             var runs = await store.HistoryAsync(10, null, CancellationToken.None);
             Assert.Equal([(2L, RunStatus.Completed), (1L, RunStatus.Abandoned)], runs.Select(r => (r.Id, r.Status)));
+        }
+        finally
+        {
+            await ScriptAsync("postgres-down.sh", cluster, "--purge");
+        }
+    }
+
+    [Fact]
+    public async Task A_runner_whose_server_restarted_holds_its_run_again_and_a_cancel_reaches_it()
+    {
+        using var workspace = Workspace.Create();
+        var folder = "/var/tmp/lute-postgres-outage-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        var port = MetricsSpecs.FreePort().ToString(CultureInfo.InvariantCulture);
+        var cluster = new Dictionary<string, string?> { ["LUTE_POSTGRES_DIR"] = folder, ["LUTE_POSTGRES_PORT"] = port };
+        try
+        {
+            await ScriptAsync("postgres-up.sh", cluster);
+            var address = $"postgresql://lute_owner@127.0.0.1:{port}/lute";
+            var config = workspace.Write("postgres.yaml", $"logs: logs\nstore: {address}\n");
+            var environment = new Dictionary<string, string?> { ["PGPASSFILE"] = Path.Combine(folder, "pgpass"), ["PGPASSWORD"] = null };
+            var tasks = workspace.Write("tasks.yaml", "tasks:\n  Through:\n    command: [sh, -c, 'echo started; exec sleep 300']\n");
+
+            using var run = ChildProcess.Start(Repo.Lute, ["run", tasks, "--config", config], workspace.Root, environment);
+            await run.WaitForLineAsync(l => l.EndsWith("[Through stdout] started", StringComparison.Ordinal), Workspace.DefaultTimeout);
+            await ScriptAsync("postgres-down.sh", cluster);
+            await run.WaitForLineAsync(l => l.Contains("the run's session with the result store was lost", StringComparison.Ordinal), Workspace.DefaultTimeout);
+            await ScriptAsync("postgres-up.sh", cluster);
+            await run.WaitForLineAsync(l => l.Contains("the run's session with the result store is restored", StringComparison.Ordinal), TimeSpan.FromSeconds(90));
+
+            using var cancel = ChildProcess.Start(Repo.Lute, ["cancel", "1", "--config", config], workspace.Root, environment);
+            Assert.True(await cancel.WaitForExitAsync(Workspace.DefaultTimeout) == 0, cancel.Output);
+            Assert.True(await run.WaitForExitAsync(Workspace.DefaultTimeout) == ExitCodes.Cancelled, run.Output);
+            Assert.Contains($"Result recorded in {address} (lute show 1)", run.Output, StringComparison.Ordinal);
+
+            await using var store = await PostgresRunRecorder.OpenAsync(
+                $"Host=127.0.0.1;Port={port};Username=lute_owner;Database=lute;Passfile={Path.Combine(folder, "pgpass")};Pooling=false");
+            Assert.Equal(RunStatus.Cancelled, (await store.GetAsync(1, CancellationToken.None))!.Status);
         }
         finally
         {
